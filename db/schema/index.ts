@@ -1,0 +1,4 @@
+export * from './accounts.ts';
+export * from './courses.ts';
+export * from './media.ts';
+export * from './quizzes.ts';

@@ -1,0 +1,115 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Db } from '../db/client.ts';
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { rateLimited } from './errors.ts';
+import { ProblemSchema, type App } from './http.ts';
+import { apiNotFound, problemHandler } from './plugins/problem.ts';
+import { registerSecurity } from './plugins/security.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerClient } from './plugins/client.ts';
+import { UserSchema } from './users/schema.ts';
+import { InstitutionSchema } from './institutions/schema.ts';
+import { createSessionStore } from './auth/session.ts';
+import { createLoginThrottle } from './auth/throttle.ts';
+import { createAuthService } from './auth/service.ts';
+import { authRoutes } from './auth/routes.ts';
+import { createInstitutionService } from './institutions/service.ts';
+import { institutionRoutes } from './institutions/routes.ts';
+import { createAdminService } from './admin/service.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  /** Pino options, or false for silence (tests). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword', '*.token'],
+      censor: '[redacted]',
+    },
+  };
+}
+
+/** Builds the whole application without listening. Every feature is registered here, explicitly. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, db } = deps;
+  const clock = deps.clock ?? systemClock;
+
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    // Uploads of several GiB over slow links need a long whole-request limit; idle sockets are cut sooner.
+    requestTimeout: 3_600_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    pluginTimeout: 30_000,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ProblemSchema);
+  app.addSchema(UserSchema);
+  app.addSchema(InstitutionSchema);
+  problemHandler(app);
+
+  await app.register(cookie);
+  await registerSecurity(app, config);
+  await app.register(underPressure, {
+    maxEventLoopDelay: 2000,
+    maxRssBytes: 1024 ** 3,
+    retryAfter: 10,
+    exposeStatusRoute: false,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => rateLimited(Math.max(1, Math.ceil(context.ttl / 1000))),
+  });
+  await app.register(multipart, {
+    limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: `${config.siteName} API`, version: '1', description: 'Leerpad: courses, video, quizzes, progress and open statistics.' },
+      servers: [{ url: config.baseUrl }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: (h) => h });
+
+  const sessions = createSessionStore(db, clock, config.session);
+  registerAuth(app, { config, sessions });
+
+  const throttle = createLoginThrottle(clock, {
+    maxFailures: config.rateLimit.failuresPerAccount,
+    windowMs: config.rateLimit.accountWindowMinutes * 60_000,
+  });
+  const auth = createAuthService({ db, clock, config, sessions, throttle });
+  const institutions = createInstitutionService(db, clock);
+  const admin = createAdminService(db, clock, sessions, institutions);
+
+  await app.register(healthRoutes({ db }), { prefix: '/health' });
+  await app.register(authRoutes({ config, auth, sessions }), { prefix: '/api/auth' });
+  await app.register(institutionRoutes({ institutions }), { prefix: '/api/institutions' });
+  await app.register(adminRoutes({ admin }), { prefix: '/api/admin' });
+
+  await registerClient(app, { notFound: apiNotFound });
+  return app;
+}

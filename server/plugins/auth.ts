@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { forbidden, unauthenticated } from '../errors.ts';
+import { isHttps, type Config } from '../config.ts';
+import type { Session, SessionStore, UserRow } from '../auth/session.ts';
+import type { Role } from '../users/schema.ts';
+
+/**
+ * Who may call a route is declared on the route itself (`config.access`); an API route without it fails at
+ * start-up. `public`: anyone. `user`: any logged-in user (finer checks, such as "lecturer of this course",
+ * live in the services). `admin`: platform admins only. `role:<role>`: a user with that role (or admin).
+ */
+export type Access = 'public' | 'user' | 'admin' | `role:${Role}`;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    user: UserRow | null;
+    session: Session | null;
+  }
+}
+
+export function sessionCookieName(config: Pick<Config, 'baseUrl'>): string {
+  // __Host- demands Secure, path=/ and no Domain: only possible over https.
+  return isHttps(config) ? '__Host-leerpad_session' : 'leerpad_session';
+}
+
+export function setSessionCookie(reply: FastifyReply, config: Config, token: string) {
+  reply.setCookie(sessionCookieName(config), token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: isHttps(config),
+    maxAge: Math.floor(config.session.absoluteLifetimeMs / 1000),
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, config: Config) {
+  reply.clearCookie(sessionCookieName(config), { path: '/', httpOnly: true, sameSite: 'lax', secure: isHttps(config) });
+}
+
+export function hasRole(user: Pick<UserRow, 'roles'> | null, role: Role): boolean {
+  return !!user && (user.roles.includes(role) || user.roles.includes('admin'));
+}
+
+export function isAdmin(user: Pick<UserRow, 'roles'> | null): boolean {
+  return !!user && user.roles.includes('admin');
+}
+
+/** The logged-in user, or a 401. For services that need a definite user. */
+export function currentUser(request: FastifyRequest): UserRow {
+  if (!request.user) throw unauthenticated();
+  return request.user;
+}
+
+export function registerAuth(app: FastifyInstance, deps: { config: Config; sessions: SessionStore }) {
+  const cookieName = sessionCookieName(deps.config);
+  app.decorateRequest('user', null);
+  app.decorateRequest('session', null);
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const url = route.url ?? '';
+    if ((url.startsWith('/api/') || url.startsWith('/bridges/')) && !route.config?.access) {
+      throw new Error(`Route ${route.method} ${url} does not declare config.access`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[cookieName];
+    if (!token) return;
+    const found = deps.sessions.validate(token);
+    if (found) {
+      request.user = found.user;
+      request.session = found.session;
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config?.access;
+    if (!access || access === 'public') return;
+    if (!request.user) throw unauthenticated();
+    if (access === 'user') return;
+    if (access === 'admin') {
+      if (!isAdmin(request.user)) throw forbidden('Only platform administrators may do this.');
+      return;
+    }
+    const role = access.slice('role:'.length) as Role;
+    if (!hasRole(request.user, role)) throw forbidden(`Only users with the role ${role} may do this.`);
+  });
+}
