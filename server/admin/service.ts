@@ -1,4 +1,4 @@
-import { and, count, desc, eq, like, or, sql } from 'drizzle-orm';
+import { count, desc, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { users } from '../../db/schema/index.ts';
 import type { Clock } from '../clock.ts';
@@ -49,7 +49,7 @@ export function createAdminService(db: Db, clock: Clock, sessions: SessionStore,
         tx.update(users).set(set).where(eq(users.id, id)).run();
       });
       if (patch.disabled) sessions.revokeAll(id);
-      return db.select().from(users).where(and(eq(users.id, id))).get()!;
+      return db.select().from(users).where(eq(users.id, id)).get()!;
     },
   };
 }
