@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-export const clientDir = fileURLToPath(new URL('../../dist/client', import.meta.url));
+import { clientDistDir as clientDir } from '../paths.ts';
 
 /** Paths that always belong to the server, never to the single-page app. */
 const SERVER_PREFIXES = ['/api/', '/health/', '/hls/', '/bridges/', '/media/', '/.well-known/'];

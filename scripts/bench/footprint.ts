@@ -1,0 +1,73 @@
+/**
+ * Issue 2 budgets: cold start to `ready`, idle RSS of the server (<= 100 MB), and the JavaScript that a page
+ * without video loads (<= 40 KB gzipped). The ceilings beside them are measured in the same run: a bare Fastify
+ * process answering one route (the least a Node web server can weigh) and the fixed budgets.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, report, rssMb, sleep, startUntil, stop } from './lib.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+
+const BARE = `
+import Fastify from 'fastify';
+const app = Fastify();
+app.get('/health/live', async () => ({ status: 'ok' }));
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log('ready');
+`;
+
+async function measure(args: string[], env: Record<string, string>) {
+  const port = await freePort();
+  const { child, ms } = await startUntil(process.execPath, args, { PORT: String(port), ...env }, /ready/i, 120_000);
+  // Let start-up garbage settle, poke it once like a health check would, and let it idle.
+  await fetch(`http://127.0.0.1:${port}/health/live`);
+  await sleep(3000);
+  const rss = rssMb(child.pid!);
+  await stop(child);
+  return { ms, rss };
+}
+
+/** gzipped bytes of the JS the built index.html loads up front (entry + modulepreloads). */
+export function initialJsGzipKb(): number | null {
+  const dist = path.join(root, 'dist/client');
+  const indexPath = path.join(dist, 'index.html');
+  if (!existsSync(indexPath)) return null;
+  const html = readFileSync(indexPath, 'utf8');
+  const srcs = [...html.matchAll(/<(?:script[^>]*src|link[^>]*modulepreload[^>]*href)="([^"]+\.js)"/g)].map((m) => m[1]);
+  const bytes = [...new Set(srcs)].reduce((sum, src) => sum + gzipSync(readFileSync(path.join(dist, src.replace(/^\//, '')))).length, 0);
+  return bytes / 1024;
+}
+
+export async function run() {
+  console.log('\n# Footprint (issue 2)');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'leerpad-bench-'));
+  try {
+    // The bare server lives inside the project so that it resolves the same fastify from node_modules.
+    mkdirSync(path.join(root, 'dist'), { recursive: true });
+    const barePath = path.join(root, 'dist/bench-bare-server.mjs');
+    writeFileSync(barePath, BARE);
+    const bare = await measure([barePath], {});
+    rmSync(barePath);
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio: 'inherit' });
+    const main = path.join(root, 'dist/server/main.mjs');
+    // First start seeds the demo content; the second is the ordinary cold start of an existing install.
+    await measure([main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
+    const ours = await measure([main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
+    report('cold start to ready (ms), vs bare Fastify', ours.ms, bare.ms, 'ms', 'printed');
+    report('idle RSS (MB), vs bare Fastify', ours.rss, bare.rss, 'MB', 'informative');
+    report('idle RSS (MB), vs the 100 MB budget', ours.rss, 100, 'MB', '<= 1.00');
+    const js = initialJsGzipKb();
+    if (js === null) console.log('initial JS: client not built (run npm run build)');
+    else report('JS for a page without video (KB gzip)', js, 40, 'KB', '<= 1.00');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
