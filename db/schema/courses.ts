@@ -31,6 +31,10 @@ export const courses = sqliteTable(
     enrolmentClosesAt: integer('enrolment_closes_at'),
     startsAt: integer('starts_at'),
     endsAt: integer('ends_at'),
+    /** A video lesson completes once this share of its unique seconds has been watched. */
+    videoCompletionPercent: integer('video_completion_percent').notNull().default(90),
+    /** Lessons unlock in order: a lesson opens once every earlier required lesson is complete. */
+    sequential: integer('sequential', { mode: 'boolean' }).notNull().default(false),
     /** Maintained by enrol/unenrol in the same transaction, so the catalogue can sort on it cheaply. */
     enrolmentCount: integer('enrolment_count').notNull().default(0),
     createdAt: integer('created_at').notNull(),

@@ -2,3 +2,4 @@ export * from './accounts.ts';
 export * from './courses.ts';
 export * from './media.ts';
 export * from './quizzes.ts';
+export * from './progress.ts';
