@@ -1,0 +1,58 @@
+import { messages } from './core.ts';
+import { t as common } from './common.ts';
+
+export const nl = {
+  'field.email': 'E-mailadres',
+  'field.password': 'Wachtwoord',
+  'field.name': 'Naam',
+  'login.title': 'Inloggen',
+  'login.lead': 'Log in met je e-mailadres en wachtwoord.',
+  'login.submit': 'Inloggen',
+  'login.busy': 'Bezig met inloggen…',
+  'login.noAccount': 'Nog geen account?',
+  'login.registerLink': 'Maak er gratis een aan',
+  'login.needed': 'Log in om verder te gaan.',
+  'register.title': 'Account aanmaken',
+  'register.lead': 'Met een account schrijf je je in voor cursussen en wordt je voortgang bewaard.',
+  'register.nameHint': 'Zo zien docenten je naam.',
+  'register.passwordHint': 'Minstens 8 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden.',
+  'register.submit': 'Account aanmaken',
+  'register.busy': 'Bezig met aanmaken…',
+  'register.haveAccount': 'Heb je al een account?',
+  'register.loginLink': 'Log in',
+  'logout.title': 'Uitgelogd',
+  'logout.body': 'Je bent uitgelogd. Tot de volgende keer!',
+  'logout.again': 'Opnieuw inloggen',
+  'logout.stillIn': 'Je bent ingelogd als {name}.',
+  'logout.confirm': 'Uitloggen',
+  'logout.titleConfirm': 'Uitloggen',
+};
+
+export const en: typeof nl = {
+  'field.email': 'E-mail address',
+  'field.password': 'Password',
+  'field.name': 'Name',
+  'login.title': 'Log in',
+  'login.lead': 'Log in with your e-mail address and password.',
+  'login.submit': 'Log in',
+  'login.busy': 'Logging in…',
+  'login.noAccount': 'No account yet?',
+  'login.registerLink': 'Create one for free',
+  'login.needed': 'Please log in to continue.',
+  'register.title': 'Create an account',
+  'register.lead': 'With an account you can enrol in courses and your progress is saved.',
+  'register.nameHint': 'This is how lecturers see your name.',
+  'register.passwordHint': 'At least 8 characters. A sentence of a few words is strong and easy to remember.',
+  'register.submit': 'Create account',
+  'register.busy': 'Creating your account…',
+  'register.haveAccount': 'Already have an account?',
+  'register.loginLink': 'Log in',
+  'logout.title': 'Logged out',
+  'logout.body': 'You have logged out. See you next time!',
+  'logout.again': 'Log in again',
+  'logout.stillIn': 'You are logged in as {name}.',
+  'logout.confirm': 'Log out',
+  'logout.titleConfirm': 'Log out',
+};
+
+export const t = messages({ nl, en }, common);
