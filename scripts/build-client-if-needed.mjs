@@ -62,7 +62,9 @@ try {
     const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
     // NODE_ENV is forced: inherited from a test runner ("test"), it would make Vite ship development builds.
     const env = { ...process.env, NODE_ENV: 'production' };
-    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env });
+    // --emptyOutDir=false: a server that is still running (another test file, another terminal) keeps finding the
+    // hashed assets its index.html names; `npm run build` starts from an empty folder.
+    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--emptyOutDir=false'], { cwd: root, stdio: 'inherit', env });
     status = result.status ?? 1;
   }
 } finally {
