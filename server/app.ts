@@ -26,6 +26,24 @@ import { institutionRoutes } from './institutions/routes.ts';
 import { createAdminService } from './admin/service.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { createProgressService } from './progress/service.ts';
+import { createLecturerViews } from './progress/lecturer.ts';
+import { progressRoutes } from './progress/routes.ts';
+import { createPrivacyService } from './privacy/service.ts';
+import { privacyRoutes } from './privacy/routes.ts';
+import { createQuizService } from './quizzes/service.ts';
+import { quizRoutes } from './quizzes/routes.ts';
+import { registerCourses } from './courses/routes.ts';
+import type { JobQueue } from '../media/jobs.ts';
+import type { LocalStorage } from '../media/storage.ts';
+import type { MediaBinaries } from '../media/ffmpeg.ts';
+import { VideoSchema } from './videos/schema.ts';
+import { createVideoDeps, createVideoService } from './videos/service.ts';
+import { videoRoutes } from './videos/routes.ts';
+import { hlsRoutes } from './videos/hls-routes.ts';
+import { createCredentialService } from './credentials/service.ts';
+import { credentialRoutes, wellKnownRoutes } from './credentials/routes.ts';
+import { catalogRenderPage, catalogRoutes } from './catalog/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -33,6 +51,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Pino options, or false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
+  /** Media storage, job queue (share it with the worker), URL-signing key and ffmpeg; defaults derive from config. */
+  media?: { storage?: LocalStorage; queue?: JobQueue; secret?: Buffer; binaries?: MediaBinaries };
 }
 
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
@@ -67,12 +87,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addSchema(ProblemSchema);
   app.addSchema(UserSchema);
   app.addSchema(InstitutionSchema);
+  app.addSchema(VideoSchema);
   problemHandler(app);
 
   await app.register(cookie);
   await registerSecurity(app, config);
   await app.register(underPressure, {
-    maxEventLoopDelay: 2000,
+    maxEventLoopDelay: config.maxEventLoopDelayMs,
     maxRssBytes: 1024 ** 3,
     retryAfter: 10,
     exposeStatusRoute: false,
@@ -109,7 +130,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(authRoutes({ config, auth, sessions }), { prefix: '/api/auth' });
   await app.register(institutionRoutes({ institutions }), { prefix: '/api/institutions' });
   await app.register(adminRoutes({ admin }), { prefix: '/api/admin' });
+  await app.register(quizRoutes({ quizzes: createQuizService({ db, clock }) }), { prefix: '/api' });
+  // Made before the courses so their lesson GET can embed videoForLesson(videoDeps, lessonId, user).
+  const videoDeps = createVideoDeps({ db, clock, config, ...deps.media });
+  await registerCourses(app, { db, clock, dataDir: config.dataDir });
+  await app.register(videoRoutes({ videos: createVideoService(videoDeps), config }), { prefix: '/api' });
+  await app.register(hlsRoutes(videoDeps));
 
-  await registerClient(app, { notFound: apiNotFound });
+  const progress = createProgressService({ db, clock, log: app.log });
+  await app.register(progressRoutes({ progress, lecturer: createLecturerViews({ db }) }), { prefix: '/api' });
+  await app.register(privacyRoutes({ config, privacy: createPrivacyService({ db, clock }) }), { prefix: '/api' });
+
+  const credentials = createCredentialService({ db, clock, config });
+  await app.register(credentialRoutes({ credentials }), { prefix: '/api' });
+  await app.register(wellKnownRoutes({ credentials }));
+
+  const site = { baseUrl: config.baseUrl, siteName: config.siteName };
+  await app.register(catalogRoutes({ db, clock, site }));
+  await registerClient(app, { notFound: apiNotFound, renderPage: catalogRenderPage({ db, site }) });
   return app;
 }

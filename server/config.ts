@@ -27,7 +27,11 @@ export interface Config {
   ffprobePath?: string;
   /** Hours a signed media URL stays valid. */
   mediaUrlTtlHours: number;
+  /** Seconds a statistics snapshot may be old before a request waits for a new one (0: always fresh). */
+  statsMaxAgeSeconds: number;
   rateLimit: { loginPerIpPerMinute: number; failuresPerAccount: number; accountWindowMinutes: number };
+  /** Answer 503 while the event loop lags more than this (ms); 0 turns the check off. */
+  maxEventLoopDelayMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -104,6 +108,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ffmpegPath,
     ffprobePath,
     mediaUrlTtlHours: int('MEDIA_URL_TTL_HOURS', 6, 1, 72),
+    statsMaxAgeSeconds: int('STATS_MAX_AGE_SECONDS', 300, 0, 86_400),
+    maxEventLoopDelayMs: int('MAX_EVENT_LOOP_DELAY_MS', 2000, 0, 60_000),
     rateLimit: {
       loginPerIpPerMinute: int('LOGIN_RATE_PER_IP_PER_MINUTE', 20, 1, 10_000),
       failuresPerAccount: int('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),

@@ -66,6 +66,7 @@ export function registerAuth(app: FastifyInstance, deps: { config: Config; sessi
     }
   });
 
+  // Both run before the body is parsed or validated, so an anonymous caller learns nothing from a 400.
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[cookieName];
     if (!token) return;
@@ -76,7 +77,7 @@ export function registerAuth(app: FastifyInstance, deps: { config: Config; sessi
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
     if (!access || access === 'public') return;
     if (!request.user) throw unauthenticated();

@@ -63,6 +63,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<E2e
     RUN_WORKER: 'false',
     LOG_LEVEL: 'silent',
     LOGIN_RATE_PER_IP_PER_MINUTE: '10000',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
   const db = openDb(path.join(dataDir, 'leerpad.db'));

@@ -73,6 +73,10 @@ describe('bad input never gives a 500', () => {
   it('an empty body where one is required is a 400 problem', async () => {
     expectProblem(await raw(''), 400);
   });
+  it('the access rule is checked before the body: anonymous gets 401 even for a bad body', async () => {
+    expectProblem(await as(t, null).post('/api/auth/password', { nonsense: true }), 401);
+    expectProblem(await t.app.inject({ method: 'POST', url: '/api/institutions', payload: '{bad', headers: { 'content-type': 'application/json' } }), 401);
+  });
   it('unknown API routes get a JSON 404 problem', async () => {
     const body = expectProblem(await as(t, null).get('/api/does-not-exist'), 404, 'LEERPAD_NOT_FOUND');
     expect(body.detail).toContain('/api/does-not-exist');
