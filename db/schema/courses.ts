@@ -41,7 +41,14 @@ export const courses = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     publishedAt: integer('published_at'),
   },
-  (t) => [index('courses_status_idx').on(t.status, t.listed), index('courses_institution_idx').on(t.institutionId)],
+  (t) => [
+    index('courses_institution_idx').on(t.institutionId),
+    // The catalogue (server/courses/search.ts, measured by scripts/bench/catalogue-search.ts): browsing walks
+    // this index in published_at order and counts and filters without touching the wide rows (a description
+    // can run to 50 kB); the second one covers the join from full-text hits to their filter columns.
+    index('courses_catalogue_idx').on(t.status, t.listed, t.publishedAt, t.enrolmentCount, t.eqfLevel, t.iscedCode, t.institutionId, t.languages, t.id),
+    index('courses_catalogue_by_id_idx').on(t.id, t.status, t.listed, t.publishedAt, t.enrolmentCount, t.eqfLevel, t.iscedCode, t.institutionId, t.languages),
+  ],
 );
 
 export const coursePartners = sqliteTable(

@@ -3,3 +3,4 @@ export * from './courses.ts';
 export * from './media.ts';
 export * from './quizzes.ts';
 export * from './progress.ts';
+export * from './credentials.ts';

@@ -8,6 +8,7 @@ import { AppError, conflict, rateLimited } from '../errors.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import type { SessionStore, UserRow } from './session.ts';
 import type { LoginThrottle } from './throttle.ts';
+import { reindexCoursesOfUser } from '../courses/search.ts';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -101,7 +102,11 @@ export function createAuthService({ db, clock, config, sessions, throttle }: Aut
       if (patch.locale !== undefined) set.locale = patch.locale;
       if (patch.country !== undefined) set.country = patch.country;
       if (patch.homeInstitution !== undefined) set.homeInstitution = patch.homeInstitution?.trim() || null;
-      db.update(users).set(set).where(eq(users.id, userId)).run();
+      db.transaction(() => {
+        db.update(users).set(set).where(eq(users.id, userId)).run();
+        // Lecturer names are in the catalogue's search index: renamed in the same transaction.
+        if (set.name !== undefined) reindexCoursesOfUser(db, userId);
+      });
       return db.select().from(users).where(eq(users.id, userId)).get()!;
     },
   };

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { courseLecturers, courses, enrolments, lessons } from '../../db/schema/index.ts';
+import { courseLecturers, courses, enrolments, lessons, modules } from '../../db/schema/index.ts';
 import { forbidden, notFound, unauthenticated } from '../errors.ts';
 import type { UserRow } from '../auth/session.ts';
 import { hasRole, isAdmin } from '../plugins/auth.ts';
@@ -93,4 +93,21 @@ export function editableLesson(db: Db, user: UserRow | null, lessonId: string): 
     throw err;
   }
   return { lesson, course };
+}
+
+export type ModuleRow = typeof modules.$inferSelect;
+
+/** For changing a module (title, lessons, removal): course staff only; 404 when the course is not visible. */
+export function editableModule(db: Db, user: UserRow | null, moduleId: string): { module: ModuleRow; course: CourseRow } {
+  if (!user) throw unauthenticated();
+  const module = db.select().from(modules).where(eq(modules.id, moduleId)).get();
+  if (!module) throw notFound('module');
+  let course;
+  try {
+    course = editableCourse(db, user, module.courseId);
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) throw notFound('module');
+    throw err;
+  }
+  return { module, course };
 }

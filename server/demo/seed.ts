@@ -9,6 +9,7 @@ import { createSessionStore } from '../auth/session.ts';
 import { createLoginThrottle } from '../auth/throttle.ts';
 import { createAuthService } from '../auth/service.ts';
 import { createInstitutionService } from '../institutions/service.ts';
+import { seedDemoCourses } from '../courses/demo.ts';
 
 export interface DemoAccount {
   role: string;
@@ -78,3 +79,4 @@ export interface DemoContext {
 
 /** Features add their demo content here (see server/courses/demo.ts). Run in order, once, on an empty database. */
 export const demoSeeds: Array<(ctx: DemoContext) => Promise<void> | void> = [];
+demoSeeds.push(seedDemoCourses);

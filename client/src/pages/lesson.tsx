@@ -1,0 +1,186 @@
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { LoadError, Loading, Page } from '../components/page.tsx';
+import { formatMinutes, kindLabel, lessonHref } from '../components/course.tsx';
+import { ApiError, courses, type CourseDetail, type LessonView } from '../api.ts';
+import type { LessonViewProps } from '../features/contract.ts';
+import { describeError } from '../errors.ts';
+import { t } from '../i18n/courses.ts';
+import type { PageProps } from '../routes.ts';
+
+/** An outline lesson; `completed` is filled by the progress feature when it knows. */
+type OutlineLesson = CourseDetail['syllabus'][number]['lessons'][number] & { completed?: boolean };
+type Outline = { id: string; title: string; lessons: OutlineLesson[] }[];
+
+/** The course of the last lesson shown: going to the next lesson re-renders the outline at once. */
+const courseCache = new Map<string, CourseDetail>();
+
+const kindViews: Record<'video' | 'quiz', () => Promise<{ default: ComponentType<LessonViewProps> }>> = {
+  video: () => import('../features/video/lesson.tsx'),
+  quiz: () => import('../features/quiz/lesson.tsx'),
+};
+
+/** Video and quiz lessons are drawn by their own features, loaded only when such a lesson is opened. */
+function KindView({ lesson, onCompleted }: { lesson: LessonView; onCompleted: () => void }) {
+  const kind = lesson.kind as 'video' | 'quiz';
+  const [View, setView] = useState<ComponentType<LessonViewProps> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    kindViews[kind]().then(
+      (m) => live && setView(() => m.default),
+      (err: unknown) => {
+        console.error('lesson view failed to load', err);
+        if (live) setFailed(true);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [kind]);
+  if (failed) return <LoadError message={t('state.loadFailed')} retry={() => window.location.reload()} />;
+  if (!View) return <Loading />;
+  return <View lesson={lesson as LessonViewProps['lesson']} onCompleted={onCompleted} />;
+}
+
+function OutlineNav({ course, outline, currentId }: { course: CourseDetail; outline: Outline; currentId: string }) {
+  // On a small screen the outline folds away above the lesson; on a wide one it is a sidebar, always open.
+  const [open, setOpen] = useState(false);
+  return (
+    <nav class="outline" aria-labelledby="outline-title">
+      <div class="outline__head">
+        <h2 id="outline-title" class="outline__title">
+          {t('lesson.outline')}
+        </h2>
+        <button type="button" class="button button--small outline__toggle" aria-expanded={open ? 'true' : 'false'} aria-controls="outline-body" onClick={() => setOpen(!open)}>
+          {open ? t('lesson.hideOutline') : t('lesson.showOutline')}
+        </button>
+      </div>
+      <div id="outline-body" class={`outline__body${open ? ' outline__body--open' : ''}`}>
+        <p class="outline__course">
+          <a href={`/courses/${encodeURIComponent(course.slug)}`}>{course.title}</a>
+        </p>
+        <ol class="outline__modules">
+          {outline.map((m) => (
+            <li key={m.id}>
+              <span class="outline__module">{m.title}</span>
+              <ol class="outline__lessons">
+                {m.lessons.map((l) => (
+                  <li key={l.id} class={l.completed ? 'is-completed' : undefined}>
+                    <a href={lessonHref(course.slug, l.id)} aria-current={l.id === currentId ? 'page' : undefined}>
+                      <span class="outline__tick" aria-hidden="true">
+                        {l.completed ? '✓' : ''}
+                      </span>
+                      <span>
+                        {l.title}
+                        {l.completed && <span class="visually-hidden"> ({t('lesson.completed')})</span>}
+                      </span>
+                    </a>
+                  </li>
+                ))}
+              </ol>
+            </li>
+          ))}
+        </ol>
+      </div>
+    </nav>
+  );
+}
+
+export default function LessonPage({ params }: PageProps) {
+  const { slug, lessonId } = params;
+  const [course, setCourse] = useState<CourseDetail | null>(courseCache.get(slug) ?? null);
+  const [lesson, setLesson] = useState<LessonView | null>(null);
+  const [error, setError] = useState<{ status: number; text: string } | null>(null);
+  const [completed, setCompleted] = useState<Set<string>>(new Set());
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    const fail = (err: unknown) => {
+      if ((err as Error).name === 'AbortError') return;
+      setError({ status: err instanceof ApiError ? err.status : 0, text: describeError(err).message });
+    };
+    setError(null);
+    courses.get(slug, ctl.signal).then((r) => {
+      courseCache.set(slug, r.course);
+      setCourse(r.course);
+    }, fail);
+    courses.lesson(lessonId, ctl.signal).then((r) => setLesson(r.lesson), fail);
+    return () => ctl.abort();
+  }, [slug, lessonId, attempt]);
+
+  if (error) {
+    if (error.status === 403 || error.status === 404) {
+      const title = error.status === 403 ? t('lesson.forbidden') : t('lesson.notFound');
+      return (
+        <Page title={title}>
+          <p>{error.status === 403 ? t('lesson.forbiddenBody') : t('lesson.notFoundBody')}</p>
+          <p>
+            <a class="button button--primary" href={`/courses/${encodeURIComponent(slug)}`}>
+              {t('lesson.toCourse')}
+            </a>
+          </p>
+        </Page>
+      );
+    }
+    return <LoadError message={error.text} retry={() => setAttempt((n) => n + 1)} />;
+  }
+  if (!course || !lesson) return <Loading />;
+
+  const outline: Outline = course.syllabus.map((m) => ({
+    ...m,
+    lessons: m.lessons.map((l) => ((l as OutlineLesson).completed || completed.has(l.id) ? { ...l, completed: true } : l)),
+  }));
+  const all = outline.flatMap((m) => m.lessons.map((l) => ({ ...l, module: m })));
+  const at = all.findIndex((l) => l.id === lesson.id);
+  const module = outline.find((m) => m.id === lesson.moduleId);
+  const moduleNo = module ? outline.indexOf(module) + 1 : 0;
+  const title = (id: string | null) => (id ? (all.find((l) => l.id === id)?.title ?? '') : '');
+
+  return (
+    <Page title={lesson.title}>
+      <p class="lesson-context">
+        {module && <span>{t('lesson.inModule', { n: moduleNo, module: module.title })}</span>}
+        <span class="lesson-meta">
+          {kindLabel(lesson.kind)} · {formatMinutes(lesson.estimatedMinutes)}
+          {lesson.optional && ` · ${t('lesson.optional')}`}
+          {at >= 0 && ` · ${t('lesson.position', { n: at + 1, total: all.length })}`}
+        </span>
+      </p>
+      <div class="learn">
+        <OutlineNav course={course} outline={outline} currentId={lesson.id} />
+        <div class="learn__content">
+          <article class="lesson">
+            {lesson.kind === 'text' ? (
+              <div class="prose" dangerouslySetInnerHTML={{ __html: lesson.html }} />
+            ) : (
+              <KindView key={lesson.id} lesson={lesson} onCompleted={() => setCompleted((s) => new Set(s).add(lesson.id))} />
+            )}
+          </article>
+          <nav class="lesson-pager" aria-label={t('lesson.pager')}>
+            {lesson.prevLessonId ? (
+              <a class="lesson-pager__prev" href={lessonHref(slug, lesson.prevLessonId)} rel="prev">
+                <span class="lesson-pager__dir">{t('lesson.previous')}</span>
+                <span class="lesson-pager__title">{title(lesson.prevLessonId)}</span>
+              </a>
+            ) : (
+              <span />
+            )}
+            {lesson.nextLessonId ? (
+              <a class="lesson-pager__next" href={lessonHref(slug, lesson.nextLessonId)} rel="next">
+                <span class="lesson-pager__dir">{t('lesson.next')}</span>
+                <span class="lesson-pager__title">{title(lesson.nextLessonId)}</span>
+              </a>
+            ) : (
+              <a class="lesson-pager__next" href={`/courses/${encodeURIComponent(slug)}`}>
+                <span class="lesson-pager__dir">{t('lesson.last')}</span>
+                <span class="lesson-pager__title">{t('lesson.toCourse')}</span>
+              </a>
+            )}
+          </nav>
+        </div>
+      </div>
+    </Page>
+  );
+}
