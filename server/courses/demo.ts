@@ -10,8 +10,11 @@ interface DemoCourse extends CreateCourseInput {
   modules: { title: string; lessons: { title: string; minutes: number; body: string; optional?: boolean }[] }[];
 }
 
+/** The demo course other features add their demo lessons to (a video, a quiz). */
+export const DEMO_COURSE_SLUG = 'inleiding-open-leren';
+
 const OPEN_LEARNING: DemoCourse = {
-  slug: 'inleiding-open-leren',
+  slug: DEMO_COURSE_SLUG,
   title: 'Inleiding tot open leren / Introduction to open learning',
   summary: 'Wat open onderwijs is, waarom het ertoe doet en hoe je zelf open leermateriaal maakt en deelt. / What open education is and how to make and share open learning materials.',
   description: [

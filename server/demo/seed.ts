@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { count } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { users } from '../../db/schema/index.ts';
@@ -9,7 +8,10 @@ import { createSessionStore } from '../auth/session.ts';
 import { createLoginThrottle } from '../auth/throttle.ts';
 import { createAuthService } from '../auth/service.ts';
 import { createInstitutionService } from '../institutions/service.ts';
-import { seedDemoCourses } from '../courses/demo.ts';
+import { asc, desc, eq } from 'drizzle-orm';
+import { courses, modules } from '../../db/schema/index.ts';
+import { seedDemoCourses, DEMO_COURSE_SLUG } from '../courses/demo.ts';
+import { addDemoQuiz } from '../quizzes/demo.ts';
 
 export interface DemoAccount {
   role: string;
@@ -35,7 +37,7 @@ export async function seedDemoIfEmpty(opts: {
 }): Promise<{ accounts: DemoAccount[] } | null> {
   const { db, config } = opts;
   const clock = opts.clock ?? systemClock;
-  if (db.select({ n: count() }).from(users).get()!.n > 0) return null;
+  if (db.select({ id: users.id }).from(users).limit(1).get()) return null;
 
   const sessions = createSessionStore(db, clock, config.session);
   const auth = createAuthService({ db, clock, config, sessions, throttle: createLoginThrottle(clock, { maxFailures: 5, windowMs: 1 }) });
@@ -79,4 +81,15 @@ export interface DemoContext {
 
 /** Features add their demo content here (see server/courses/demo.ts). Run in order, once, on an empty database. */
 export const demoSeeds: Array<(ctx: DemoContext) => Promise<void> | void> = [];
+/** The last module of the demo course: where the video and quiz demo lessons go. */
+export function demoCourseLastModule(db: Db): string | null {
+  const course = db.select({ id: courses.id }).from(courses).where(eq(courses.slug, DEMO_COURSE_SLUG)).get();
+  if (!course) return null;
+  return db.select({ id: modules.id }).from(modules).where(eq(modules.courseId, course.id)).orderBy(desc(modules.position), asc(modules.createdAt)).get()?.id ?? null;
+}
+
 demoSeeds.push(seedDemoCourses);
+demoSeeds.push(({ db, clock }) => {
+  const moduleId = demoCourseLastModule(db);
+  if (moduleId) addDemoQuiz({ db, clock, moduleId });
+});
