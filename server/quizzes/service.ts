@@ -8,6 +8,8 @@ import type { UserRow } from '../auth/session.ts';
 import { badRequest, conflict, notFound, unprocessable, type FieldError } from '../errors.ts';
 import { editableLesson, readableLesson, type LessonRow } from '../courses/access.ts';
 import { renderInlineMarkdown, renderMarkdown } from '../markdown.ts';
+import { assertUnlocked, markLessonComplete } from '../progress/service.ts';
+import { evaluateAwards } from '../credentials/awards.ts';
 import { answerShapeError, gradeAttempt, type AttemptGrade } from './grading.ts';
 import { exportGift, parseGift } from './gift.ts';
 import { fromRow, normaliseQuestion, toEdit, toRowData, type QuizQuestion } from './questions.ts';
@@ -409,6 +411,7 @@ export function createQuizService(deps: { db: Db; clock: Clock; randomInt?: Rand
     start(user: UserRow, lessonId: string): { view: AttemptView; created: boolean } {
       const { lesson } = readableLesson(db, user, lessonId);
       asQuiz(lesson);
+      assertUnlocked({ db, clock }, user, lessonId);
       const { row, created } = db.transaction((tx) => {
         const open = tx
           .select()
@@ -468,9 +471,11 @@ export function createQuizService(deps: { db: Db; clock: Clock; randomInt?: Rand
      * or a double click must not count twice), whatever answers come with it.
      */
     submit(user: UserRow, attemptId: string, given: AnswerInput[] | undefined): AttemptResult {
+      let fresh = false;
       const row = db.transaction((tx) => {
         const row = ownAttempt(user, attemptId, tx);
         if (row.submittedAt !== null) return row;
+        fresh = true;
         const answers = given?.length ? mergeAnswers(row, given, '/body/answers') : (row.answers as Record<string, unknown>);
         const layout = row.layout as unknown as Layout;
         const grade = gradeAttempt(layout.questions.map((lq) => lq.q), answers, layout.passMark);
@@ -486,7 +491,18 @@ export function createQuizService(deps: { db: Db; clock: Clock; randomInt?: Rand
         tx.update(attempts).set(done).where(and(eq(attempts.id, row.id), isNull(attempts.submittedAt))).run();
         return { ...row, ...done };
       });
-      return resultOf(row, revealed(settingsOf(row.lessonId), attemptsOf(user.id, row.lessonId)));
+      const settings = settingsOf(row.lessonId);
+      if (fresh) {
+        // A quiz lesson is complete once passed (graded) or submitted (practice). A better graded retake of a
+        // lesson that was already complete can still earn a record of achievement, so awards are re-evaluated.
+        const completes = settings.mode === 'practice' || !!row.passed;
+        const { newlyCompleted } = completes ? markLessonComplete({ db, clock }, user.id, row.lessonId) : { newlyCompleted: false };
+        if (!newlyCompleted && settings.mode !== 'practice') {
+          const courseId = db.select({ courseId: lessons.courseId }).from(lessons).where(eq(lessons.id, row.lessonId)).get()?.courseId;
+          if (courseId) evaluateAwards({ db, clock }, user.id, courseId);
+        }
+      }
+      return resultOf(row, revealed(settings, attemptsOf(user.id, row.lessonId)));
     },
 
     history(user: UserRow, lessonId: string): { items: AttemptSummary[] } {
