@@ -25,8 +25,19 @@ export const routes: RouteDef[] = [
   { path: '/account', load: () => import('./pages/account.tsx'), access: 'user' },
   { path: '/admin', load: () => import('./pages/admin.tsx'), access: 'admin' },
   { path: '/courses', load: () => import('./pages/courses.tsx') },
+  { path: '/courses/:slug', load: () => import('./pages/course.tsx') },
+  { path: '/courses/:slug/lessons/:lessonId', load: () => import('./pages/lesson.tsx'), access: 'user' },
   { path: '/my-courses', load: () => import('./pages/my-courses.tsx'), access: 'user' },
   { path: '/studio', load: () => import('./pages/studio.tsx'), access: 'lecturer' },
+  { path: '/studio/courses/:id', load: () => import('./pages/studio-course.tsx'), access: 'lecturer' },
+  { path: '/studio/courses/:id/learners', load: () => import('./pages/studio-learners.tsx'), access: 'lecturer' },
+  { path: '/studio/lessons/:id', load: () => import('./pages/studio-lesson.tsx'), access: 'lecturer' },
+  { path: '/studio/courses/:id/analytics', load: () => import('./pages/studio-course-analytics.tsx'), access: 'user' },
+  { path: '/institution/analytics', load: () => import('./pages/institution-analytics.tsx'), access: 'institution-admin' },
+  { path: '/admin/analytics', load: () => import('./pages/admin-analytics.tsx'), access: 'admin' },
+  { path: '/studio/courses/:id/credentials', load: () => import('./pages/studio-credentials.tsx'), access: 'user' },
+  { path: '/credentials', load: () => import('./pages/credentials.tsx'), access: 'user' },
+  { path: '/verify/:id', load: () => import('./pages/verify.tsx') },
 ];
 
 export const notFoundPage = () => import('./pages/not-found.tsx');

@@ -55,8 +55,10 @@ function Header() {
           <ul>
             <NavLink href="/courses">{t('nav.catalogue')}</NavLink>
             {user && <NavLink href="/my-courses">{t('nav.myCourses')}</NavLink>}
+            {user && <NavLink href="/credentials">{t('nav.credentials')}</NavLink>}
             {hasRole(user, 'lecturer') && <NavLink href="/studio">{t('nav.studio')}</NavLink>}
             {hasRole(user, 'admin') && <NavLink href="/admin">{t('nav.admin')}</NavLink>}
+            {hasRole(user, 'institution-admin') && <NavLink href={hasRole(user, 'admin') ? '/admin/analytics' : '/institution/analytics'}>{t('nav.analytics')}</NavLink>}
           </ul>
         </nav>
         <div class="header-tools">

@@ -30,6 +30,14 @@ export const nl = {
   'sessions.revoked': 'De sessie is afgesloten.',
   'sessions.othersRevoked': 'Al je andere sessies zijn afgesloten.',
   'sessions.onlyThis': 'Je bent nergens anders ingelogd.',
+  'stats.title': 'Voor de open statistieken',
+  'stats.lead': 'Niet verplicht. We gebruiken dit alleen in geanonimiseerde totalen: groepen van minder dan 10 cursisten tonen we nooit.',
+  'stats.country': 'Land waar je woont',
+  'stats.noCountry': 'Zeg ik liever niet',
+  'stats.home': 'Je eigen hogeschool of universiteit',
+  'stats.homeHint': 'Bijvoorbeeld UGent of KU Leuven; laat leeg als je niet studeert of werkt aan een instelling.',
+  'stats.save': 'Opslaan',
+  'stats.saved': 'Je gegevens voor de statistieken zijn opgeslagen.',
 };
 
 export const en: typeof nl = {
@@ -61,6 +69,14 @@ export const en: typeof nl = {
   'sessions.revoked': 'The session has been revoked.',
   'sessions.othersRevoked': 'All your other sessions have been revoked.',
   'sessions.onlyThis': 'You are not logged in anywhere else.',
+  'stats.title': 'For the open statistics',
+  'stats.lead': 'Optional. We only use this in anonymised totals: groups of fewer than 10 learners are never shown.',
+  'stats.country': 'Country you live in',
+  'stats.noCountry': 'I’d rather not say',
+  'stats.home': 'Your own college or university',
+  'stats.homeHint': 'For example UGent or KU Leuven; leave empty if you do not study or work at one.',
+  'stats.save': 'Save',
+  'stats.saved': 'Your details for the statistics have been saved.',
 };
 
 export const t = messages({ nl, en }, common);

@@ -6,6 +6,8 @@ import { describeError } from '../errors.ts';
 import { t } from '../i18n/account.ts';
 import { formatDateTime, lang } from '../i18n/core.ts';
 import { me, myInstitution } from '../session.ts';
+import { StatisticsProfile } from '../features/stats/profile.tsx';
+import { DataRights } from '../features/progress/data-rights.tsx';
 
 /** "Firefox on Linux" from a user-agent string; good enough to recognise one's own devices. */
 export function describeDevice(ua: string | null): string {
@@ -182,8 +184,10 @@ export default function Account() {
   return (
     <Page title={t('account.title')}>
       <Profile />
+      <StatisticsProfile />
       <ChangePassword onChanged={() => setVersion((v) => v + 1)} />
       <Sessions version={version} />
+      <DataRights />
     </Page>
   );
 }

@@ -1,4 +1,4 @@
-import type { ComponentType } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { LoadError, Loading, Page } from '../components/page.tsx';
 import { formatMinutes, kindLabel, lessonHref } from '../components/course.tsx';
@@ -6,10 +6,12 @@ import { ApiError, courses, type CourseDetail, type LessonView } from '../api.ts
 import type { LessonViewProps } from '../features/contract.ts';
 import { describeError } from '../errors.ts';
 import { t } from '../i18n/courses.ts';
+import { LockIcon, LockedLesson, MarkDone, OutlineProgress, resumePosition, useCourseProgress, useVideoHeartbeats } from '../features/progress/lesson.tsx';
+import { t as tp } from '../i18n/progress.ts';
 import type { PageProps } from '../routes.ts';
 
 /** An outline lesson; `completed` is filled by the progress feature when it knows. */
-type OutlineLesson = CourseDetail['syllabus'][number]['lessons'][number] & { completed?: boolean };
+type OutlineLesson = CourseDetail['syllabus'][number]['lessons'][number] & { completed?: boolean; locked?: { id: string; title: string } | null };
 type Outline = { id: string; title: string; lessons: OutlineLesson[] }[];
 
 /** The course of the last lesson shown: going to the next lesson re-renders the outline at once. */
@@ -20,8 +22,14 @@ const kindViews: Record<'video' | 'quiz', () => Promise<{ default: ComponentType
   quiz: () => import('../features/quiz/lesson.tsx'),
 };
 
+/** The duration of the video that plays, when the lesson answer carries it. */
+function videoDuration(lesson: LessonView): number | null {
+  const v = (lesson as LessonView & { video?: { current?: { durationSeconds?: number | null } | null } | null }).video;
+  return v?.current?.durationSeconds ?? null;
+}
+
 /** Video and quiz lessons are drawn by their own features, loaded only when such a lesson is opened. */
-function KindView({ lesson, onCompleted }: { lesson: LessonView; onCompleted: () => void }) {
+function KindView({ lesson, onCompleted, startAt }: { lesson: LessonView; onCompleted: () => void; startAt?: number }) {
   const kind = lesson.kind as 'video' | 'quiz';
   const [View, setView] = useState<ComponentType<LessonViewProps> | null>(null);
   const [failed, setFailed] = useState(false);
@@ -40,10 +48,11 @@ function KindView({ lesson, onCompleted }: { lesson: LessonView; onCompleted: ()
   }, [kind]);
   if (failed) return <LoadError message={t('state.loadFailed')} retry={() => window.location.reload()} />;
   if (!View) return <Loading />;
-  return <View lesson={lesson as LessonViewProps['lesson']} onCompleted={onCompleted} />;
+  const V = View as ComponentType<LessonViewProps & { startAt?: number }>;
+  return <V lesson={lesson as LessonViewProps['lesson']} onCompleted={onCompleted} startAt={startAt} />;
 }
 
-function OutlineNav({ course, outline, currentId }: { course: CourseDetail; outline: Outline; currentId: string }) {
+function OutlineNav({ course, outline, currentId, summary }: { course: CourseDetail; outline: Outline; currentId: string; summary?: ComponentChildren }) {
   // On a small screen the outline folds away above the lesson; on a wide one it is a sidebar, always open.
   const [open, setOpen] = useState(false);
   return (
@@ -60,6 +69,7 @@ function OutlineNav({ course, outline, currentId }: { course: CourseDetail; outl
         <p class="outline__course">
           <a href={`/courses/${encodeURIComponent(course.slug)}`}>{course.title}</a>
         </p>
+        {summary}
         <ol class="outline__modules">
           {outline.map((m) => (
             <li key={m.id}>
@@ -67,6 +77,18 @@ function OutlineNav({ course, outline, currentId }: { course: CourseDetail; outl
               <ol class="outline__lessons">
                 {m.lessons.map((l) => (
                   <li key={l.id} class={l.completed ? 'is-completed' : undefined}>
+                    {l.locked && l.id !== currentId ? (
+                      <span class="outline__locked">
+                        <span class="outline__tick" aria-hidden="true">
+                          <LockIcon />
+                        </span>
+                        <span>
+                          {l.title}
+                          <span class="visually-hidden"> ({tp('lock.locked')})</span>
+                          <span class="outline__lock-note">{tp('lock.after', { lesson: l.locked.title })}</span>
+                        </span>
+                      </span>
+                    ) : (
                     <a href={lessonHref(course.slug, l.id)} aria-current={l.id === currentId ? 'page' : undefined}>
                       <span class="outline__tick" aria-hidden="true">
                         {l.completed ? '✓' : ''}
@@ -76,6 +98,7 @@ function OutlineNav({ course, outline, currentId }: { course: CourseDetail; outl
                         {l.completed && <span class="visually-hidden"> ({t('lesson.completed')})</span>}
                       </span>
                     </a>
+                    )}
                   </li>
                 ))}
               </ol>
@@ -87,13 +110,19 @@ function OutlineNav({ course, outline, currentId }: { course: CourseDetail; outl
   );
 }
 
-export default function LessonPage({ params }: PageProps) {
+export default function LessonPage({ params, query }: PageProps) {
   const { slug, lessonId } = params;
   const [course, setCourse] = useState<CourseDetail | null>(courseCache.get(slug) ?? null);
   const [lesson, setLesson] = useState<LessonView | null>(null);
   const [error, setError] = useState<{ status: number; text: string } | null>(null);
   const [completed, setCompleted] = useState<Set<string>>(new Set());
   const [attempt, setAttempt] = useState(0);
+  const { progress, refresh: refreshProgress } = useCourseProgress(course?.id ?? lesson?.courseId ?? null);
+  const mine = progress?.lessons.find((l) => l.lessonId === lessonId);
+  // Watching far enough completes a video on the server: look again when playback stops.
+  useVideoHeartbeats(lessonId, lesson?.id === lessonId && lesson.kind === 'video', (reason) => {
+    if ((reason === 'pause' || reason === 'ended') && !mine?.completed) refreshProgress();
+  });
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -128,9 +157,16 @@ export default function LessonPage({ params }: PageProps) {
   }
   if (!course || !lesson) return <Loading />;
 
+  const mineById = new Map(progress?.lessons.map((p) => [p.lessonId, p]) ?? []);
+  const titleOf = (id: string) => course.syllabus.flatMap((m) => m.lessons).find((l) => l.id === id)?.title ?? '';
   const outline: Outline = course.syllabus.map((m) => ({
     ...m,
-    lessons: m.lessons.map((l) => ((l as OutlineLesson).completed || completed.has(l.id) ? { ...l, completed: true } : l)),
+    lessons: m.lessons.map((l) => {
+      const p = mineById.get(l.id);
+      const done = (l as OutlineLesson).completed || completed.has(l.id) || !!p?.completed;
+      const locked = p?.locked ? { id: p.lockedBy ?? '', title: p.lockedBy ? titleOf(p.lockedBy) : '' } : null;
+      return done || locked ? { ...l, completed: done, locked } : l;
+    }),
   }));
   const all = outline.flatMap((m) => m.lessons.map((l) => ({ ...l, module: m })));
   const at = all.findIndex((l) => l.id === lesson.id);
@@ -149,13 +185,28 @@ export default function LessonPage({ params }: PageProps) {
         </span>
       </p>
       <div class="learn">
-        <OutlineNav course={course} outline={outline} currentId={lesson.id} />
+        <OutlineNav course={course} outline={outline} currentId={lesson.id} summary={progress && <OutlineProgress progress={progress} />} />
         <div class="learn__content">
           <article class="lesson">
-            {lesson.kind === 'text' ? (
-              <div class="prose" dangerouslySetInnerHTML={{ __html: lesson.html }} />
+            {mine?.locked ? (
+              <LockedLesson by={mine.lockedBy ? { title: titleOf(mine.lockedBy) } : null} href={mine.lockedBy ? lessonHref(slug, mine.lockedBy) : null} />
+            ) : lesson.kind === 'text' ? (
+              <>
+                <div class="prose" dangerouslySetInnerHTML={{ __html: lesson.html }} />
+                {progress && <MarkDone lessonId={lesson.id} completed={!!mine?.completed} onDone={refreshProgress} />}
+              </>
+            ) : lesson.kind === 'video' && progress === undefined ? (
+              <Loading />
             ) : (
-              <KindView key={lesson.id} lesson={lesson} onCompleted={() => setCompleted((s) => new Set(s).add(lesson.id))} />
+              <KindView
+                key={lesson.id}
+                lesson={lesson}
+                startAt={lesson.kind === 'video' ? resumePosition(mine, query, videoDuration(lesson)) : undefined}
+                onCompleted={() => {
+                  setCompleted((s) => new Set(s).add(lesson.id));
+                  refreshProgress();
+                }}
+              />
             )}
           </article>
           <nav class="lesson-pager" aria-label={t('lesson.pager')}>

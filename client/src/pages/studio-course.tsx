@@ -7,6 +7,8 @@ import { ApiError, courses, institutions as institutionsApi, type CourseDetail, 
 import { describeError } from '../errors.ts';
 import { t } from '../i18n/studio.ts';
 import type { PageProps } from '../routes.ts';
+import { t as tp } from '../i18n/progress.ts';
+import { t as ta } from '../i18n/analytics.ts';
 
 type Message = { kind: 'success' | 'error'; text: string; extra?: string[] } | null;
 type Lesson = CourseDetail['syllabus'][number]['lessons'][number];
@@ -821,6 +823,12 @@ export default function StudioCourse({ params }: PageProps) {
               <a href={`#studio-${s}`}>{t(`${s}.title`)}</a>
             </li>
           ))}
+          <li>
+            <a href={`/studio/courses/${encodeURIComponent(course.id)}/learners`}>{tp('learners.link')}</a>
+          </li>
+          <li>
+            <a href={`/studio/courses/${encodeURIComponent(course.id)}/analytics`}>{ta('course.link')}</a>
+          </li>
         </ul>
       </nav>
       <Publishing course={course} onCourse={setCourse} />
