@@ -5,6 +5,10 @@ import { loadConfig, ConfigError } from './config.ts';
 import { openDb } from '../db/client.ts';
 import { buildApp, loggerOptions } from './app.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
+import { systemClock } from './clock.ts';
+import { createSqliteQueue } from '../media/jobs.ts';
+import { createLocalStorage } from '../media/storage.ts';
+import { createMediaWorker, type Worker } from '../media/worker.ts';
 
 /** The only file that listens, opens the real database and handles signals. */
 async function main() {
@@ -21,7 +25,11 @@ async function main() {
   }
   mkdirSync(config.dataDir, { recursive: true });
   const db = openDb(path.join(config.dataDir, 'leerpad.db'));
-  const app = await buildApp({ config, db, logger: loggerOptions(config) });
+  // One queue object for the app and the in-process worker, so a new upload wakes the worker at once.
+  const storage = createLocalStorage(config.dataDir);
+  const queue = createSqliteQueue(db, systemClock);
+  const app = await buildApp({ config, db, logger: loggerOptions(config), media: { storage, queue } });
+  let worker: Worker | null = null;
 
   if (config.demo) {
     const demo = await seedDemoIfEmpty({ db, config, log: app.log });
@@ -40,6 +48,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {
+      await worker?.stop();
       await app.close();
       db.$client.close();
       process.exit(0);
@@ -52,6 +61,24 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  if (config.runWorker && config.workerConcurrency > 0) {
+    try {
+      worker = createMediaWorker({
+        db,
+        queue,
+        storage,
+        clock: systemClock,
+        log: app.log,
+        concurrency: config.workerConcurrency,
+        ffmpegPath: config.ffmpegPath,
+        ffprobePath: config.ffprobePath,
+      });
+      await worker.start();
+    } catch (err) {
+      // Without ffmpeg the site still serves everything else; uploads wait in the queue.
+      app.log.error({ err }, 'media worker not started');
+    }
+  }
   const ms = Math.round(performance.now() - started);
   app.log.info({ url: config.baseUrl, startupMs: ms }, 'ready');
   console.log(`Leerpad ready at ${config.baseUrl} (started in ${ms} ms)`);

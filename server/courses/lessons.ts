@@ -33,14 +33,24 @@ export function lessonView(db: Db, lesson: LessonRow, role: CourseRole): LessonV
   };
 }
 
-export function createLessonService({ db, clock }: { db: Db; clock: Clock }) {
+/**
+ * What other features add to a lesson for its reader (the video, the sequential lock). Passed in by the app, so
+ * courses do not depend on those features.
+ */
+export type LessonExtras = (lesson: LessonRow, user: UserRow | null) => Pick<LessonView, 'video' | 'lock'>;
+
+export function createLessonService({ db, clock, extras }: { db: Db; clock: Clock; extras?: LessonExtras }) {
   const row = (id: string) => db.select().from(lessons).where(eq(lessons.id, id)).get()!;
   const touchCourse = (courseId: string, now: number) => db.update(courses).set({ updatedAt: now }).where(eq(courses.id, courseId)).run();
 
   return {
     get(user: UserRow | null, lessonId: string): LessonView {
       const { lesson, role } = readableLesson(db, user, lessonId);
-      return lessonView(db, lesson, role);
+      const view = lessonView(db, lesson, role);
+      const more = extras?.(lesson, user) ?? {};
+      // A lesson that is still locked shows its place in the course, not its content.
+      if (more.lock?.locked) return { ...view, html: '', lock: more.lock };
+      return { ...view, ...more };
     },
 
     /** A new lesson goes to the end of its module. */

@@ -7,7 +7,7 @@ import { currentUser } from '../plugins/auth.ts';
 import { badRequest, notFound, unsupportedMediaType } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import { createCourseService, type CourseService } from './service.ts';
-import { createLessonService, type LessonService } from './lessons.ts';
+import { createLessonService, type LessonExtras, type LessonService } from './lessons.ts';
 import { createEnrolmentService, type EnrolmentService } from './enrolment.ts';
 import { COVER_FILE, COVER_MAX_BYTES, COVER_TYPES, createCoverService, type CoverService } from './cover.ts';
 import { searchCatalogue } from './search.ts';
@@ -224,9 +224,9 @@ export function coverMediaRoutes({ covers }: { covers: CoverService }) {
 }
 
 /** Builds the course services and registers their routes: the one call app.ts makes for this feature. */
-export async function registerCourses(app: App, { db, clock, dataDir }: { db: Db; clock: Clock; dataDir: string }) {
+export async function registerCourses(app: App, { db, clock, dataDir, lessonExtras }: { db: Db; clock: Clock; dataDir: string; lessonExtras?: LessonExtras }) {
   const covers = createCoverService({ db, clock, dataDir });
-  const deps = { db, covers, courses: createCourseService({ db, clock }), lessons: createLessonService({ db, clock }), enrolments: createEnrolmentService({ db, clock }) };
+  const deps = { db, covers, courses: createCourseService({ db, clock }), lessons: createLessonService({ db, clock, extras: lessonExtras }), enrolments: createEnrolmentService({ db, clock }) };
   await app.register(courseRoutes(deps), { prefix: '/api' });
   await app.register(coverMediaRoutes({ covers }), { prefix: '/media/covers' });
 }

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { LessonVideoSchema } from '../videos/schema.ts';
 
 /** TypeBox contracts of the course feature: bodies, queries, params and responses (camelCase). */
 
@@ -237,6 +238,10 @@ export const LessonView = Type.Object({
   prevLessonId: Nullable(Type.String()),
   nextLessonId: Nullable(Type.String()),
   updatedAt: IsoDate,
+  /** Video lessons: the video that plays now, and (staff only) a newer upload still being processed. */
+  video: Type.Optional(LessonVideoSchema),
+  /** Sequential courses: whether the lesson is still closed for this reader, and which lesson opens it. */
+  lock: Type.Optional(Type.Object({ locked: Type.Boolean(), lockedBy: Nullable(Type.String()) })),
 });
 export type LessonView = Static<typeof LessonView>;
 export const LessonResponse = Type.Object({ lesson: LessonView });

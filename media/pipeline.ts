@@ -1,0 +1,299 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { lessons, videos } from '../db/schema/index.ts';
+import { FfmpegError, runFfmpeg, type MediaBinaries } from './ffmpeg.ts';
+import {
+  buildHlsArgs,
+  buildPosterArgs,
+  codecsFor,
+  DEFAULT_SEGMENT_SECONDS,
+  MASTER_PLAYLIST,
+  masterPlaylist,
+  measureBandwidth,
+  MEDIA_PLAYLIST,
+  parseMediaPlaylist,
+  POSTER,
+  variantDir,
+} from './hls.ts';
+import { PermanentJobError, type Job, type JobQueue } from './jobs.ts';
+import { buildLadder, type Rendition } from './ladder.ts';
+import { probe, ProbeError, type ProbeResult } from './probe.ts';
+import { setProgress, transition, type VideoRow } from './states.ts';
+import type { MediaStorage } from './storage.ts';
+
+/**
+ * The transcode job: source -> HLS ladder + master playlist + poster, built in a private temp folder and renamed
+ * into `videos/<videoId>/<version>/` only when complete. Idempotent: a re-run after a crash either starts over in
+ * a clean temp folder or, if the folder was already published, only finishes the database update.
+ */
+export const TRANSCODE = 'video.transcode';
+
+export interface TranscodePayload extends Record<string, unknown> {
+  videoId: string;
+  /** Output folder name, fixed when the job is queued so every attempt writes to the same place. */
+  version: string;
+}
+
+/** One rendition as stored in videos.renditions and in the published manifest.json. */
+export interface StoredRendition {
+  version: string;
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  bandwidth: number;
+  averageBandwidth: number;
+  codecs: string;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface JobContext {
+  signal: AbortSignal;
+  /** Private scratch folder of this job, `${dataDir}/media/tmp/<jobId>`; the worker removes it afterwards. */
+  tmpDir: string;
+  log: Logger;
+}
+
+export interface PipelineDeps {
+  db: Db;
+  storage: MediaStorage;
+  binaries: MediaBinaries;
+  clock: () => number;
+  /** x264 preset and segment length; defaults suit a small server. */
+  preset?: string;
+  segmentSeconds?: number;
+  niceness?: number;
+  /** ffmpeg time limit = fixed + perSecond * duration. */
+  timeLimit?: { fixedMs: number; perSecondMs: number };
+}
+
+export const PID_FILE = 'ffmpeg.pid';
+const OUT = 'out';
+const MANIFEST = 'manifest.json';
+
+export const hlsPrefix = (videoId: string, version: string) => `videos/${videoId}/${version}`;
+export const masterKey = (videoId: string, version: string) => `${hlsPrefix(videoId, version)}/${MASTER_PLAYLIST}`;
+export const posterKey = (videoId: string, version: string) => `${hlsPrefix(videoId, version)}/${POSTER}`;
+export const sourceKey = (videoId: string) => `originals/${videoId}/source`;
+
+export function newVersion(): string {
+  return randomBytes(5).toString('hex');
+}
+
+/** The published version of a ready video, read from its stored renditions. */
+export function versionOf(video: Pick<VideoRow, 'renditions'>): string | null {
+  const first = (video.renditions as StoredRendition[] | null)?.[0];
+  return first?.version ?? null;
+}
+
+/** Marks the video queued and enqueues its transcode in one transaction, so neither exists without the other. */
+export function queueTranscode(db: Db, queue: JobQueue, now: number, videoId: string, patch: { error?: string | null } = {}): Job<TranscodePayload> {
+  return db.transaction(() => {
+    transition(db, now, videoId, 'queued', { progress: 0, error: patch.error ?? null });
+    return queue.enqueue<TranscodePayload>(TRANSCODE, { videoId, version: newVersion() }, { maxAttempts: 3 });
+  });
+}
+
+/** Makes this video the one its lesson plays, unless a newer upload of the same lesson is already playing. */
+function promote(db: Db, video: VideoRow, now: number) {
+  const lesson = db.select({ videoId: lessons.videoId }).from(lessons).where(eq(lessons.id, video.lessonId)).get();
+  if (!lesson) return;
+  if (lesson.videoId && lesson.videoId !== video.id) {
+    // Newer = created later; rowid breaks a tie within the same millisecond (later insert, later upload).
+    const order = (id: string) =>
+      db.$client.prepare('SELECT created_at AS c, rowid AS r FROM videos WHERE id = ?').get(id) as { c: number; r: number } | undefined;
+    const current = order(lesson.videoId);
+    const mine = order(video.id)!;
+    if (current && (current.c > mine.c || (current.c === mine.c && current.r > mine.r))) return;
+  }
+  db.update(lessons).set({ videoId: video.id, updatedAt: now }).where(eq(lessons.id, video.lessonId)).run();
+}
+
+function finish(deps: PipelineDeps, videoId: string, info: { durationSeconds: number; width: number; height: number; renditions: StoredRendition[] }) {
+  const now = deps.clock();
+  deps.db.transaction(() => {
+    const ready = transition(deps.db, now, videoId, 'ready', {
+      progress: 100,
+      error: null,
+      durationSeconds: info.durationSeconds,
+      width: info.width,
+      height: info.height,
+      renditions: info.renditions,
+      readyAt: now,
+    });
+    promote(deps.db, ready, now);
+  });
+}
+
+interface Manifest {
+  durationSeconds: number;
+  width: number;
+  height: number;
+  renditions: StoredRendition[];
+}
+
+async function measureVariant(dir: string): Promise<{ peak: number; average: number }> {
+  const segments = parseMediaPlaylist(await readFile(path.join(dir, MEDIA_PLAYLIST), 'utf8'));
+  if (segments.length === 0) throw new Error(`no segments in ${dir}`);
+  const sized = await Promise.all(segments.map(async (s) => ({ duration: s.duration, bytes: (await stat(path.join(dir, s.uri))).size })));
+  return measureBandwidth(sized);
+}
+
+function posterSize(top: Rendition): { width: number; height: number } {
+  const scale = Math.min(1, 1280 / Math.max(top.width, top.height));
+  const even = (n: number) => Math.max(2, Math.round((n * scale) / 2) * 2);
+  return { width: even(top.width), height: even(top.height) };
+}
+
+export function createTranscodeHandler(deps: PipelineDeps) {
+  const segmentSeconds = deps.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
+  const limit = deps.timeLimit ?? { fixedMs: 120_000, perSecondMs: 10_000 };
+
+  async function run(job: Job, ctx: JobContext): Promise<void> {
+    const { videoId, version } = job.payload as TranscodePayload;
+    const video = deps.db.select().from(videos).where(eq(videos.id, videoId)).get();
+    // Deleted meanwhile, or finished by an earlier attempt that died before completing the job: nothing to do.
+    if (!video || video.status === 'ready') return;
+    if (video.status === 'failed' || video.status === 'uploaded') throw new PermanentJobError(`video is ${video.status}`);
+    transition(deps.db, deps.clock(), videoId, 'processing', { progress: 0 });
+
+    const prefix = hlsPrefix(videoId, version);
+    const published = deps.storage.localPath(`${prefix}/${MANIFEST}`);
+    if (published && (await stat(published).catch(() => null))) {
+      // Published by an attempt that crashed between the rename and the database update.
+      finish(deps, videoId, JSON.parse(await readFile(published, 'utf8')) as Manifest);
+      return;
+    }
+
+    if (!video.sourceKey) throw new PermanentJobError('the upload has no source file');
+    const source = deps.storage.localPath(video.sourceKey);
+    if (!source) throw new PermanentJobError('remote sources are not supported by this worker');
+
+    let info: ProbeResult;
+    try {
+      info = await probe(deps.binaries.ffprobe, source);
+    } catch (err) {
+      if (err instanceof ProbeError) throw new PermanentJobError(err.message);
+      throw err;
+    }
+    const ladder = buildLadder(info);
+    const out = path.join(ctx.tmpDir, OUT);
+    await rm(ctx.tmpDir, { recursive: true, force: true });
+    await mkdir(out, { recursive: true });
+    for (let i = 0; i < ladder.length; i++) await mkdir(path.join(out, variantDir(i)));
+
+    let lastWrite = 0;
+    let lastPercent = -1;
+    const onProgress = (seconds: number) => {
+      const percent = Math.min(99, (seconds / info.durationSeconds) * 100);
+      const t = performance.now();
+      // At most one write a second, and only for a visible change: progress must not load the database.
+      if (t - lastWrite < 1000 || percent - lastPercent < 1) return;
+      lastWrite = t;
+      lastPercent = percent;
+      setProgress(deps.db, deps.clock(), videoId, percent);
+    };
+    const onSpawn = (pid: number) => void writeFile(path.join(ctx.tmpDir, PID_FILE), String(pid)).catch(() => undefined);
+    const timeoutMs = limit.fixedMs + limit.perSecondMs * info.durationSeconds;
+
+    try {
+      await runFfmpeg(deps.binaries.ffmpeg, {
+        args: buildHlsArgs({
+          input: source,
+          container: info.container,
+          outDir: out,
+          renditions: ladder,
+          hasAudio: info.hasAudio,
+          sourceFps: info.fps,
+          segmentSeconds,
+          preset: deps.preset,
+        }),
+        timeoutMs,
+        onProgress,
+        onSpawn,
+        signal: ctx.signal,
+        niceness: deps.niceness ?? 10,
+      });
+      const poster = posterSize(ladder[0]);
+      await runFfmpeg(deps.binaries.ffmpeg, {
+        args: buildPosterArgs({ input: source, container: info.container, output: path.join(out, POSTER), durationSeconds: info.durationSeconds, ...poster }),
+        timeoutMs: 60_000,
+        onSpawn,
+        signal: ctx.signal,
+        niceness: deps.niceness ?? 10,
+      });
+    } catch (err) {
+      // A source ffmpeg cannot decode will not decode on a second try either; a timeout would only repeat.
+      if (err instanceof FfmpegError && err.reason === 'timeout') throw new PermanentJobError(err.message);
+      throw err;
+    }
+
+    const renditions: StoredRendition[] = [];
+    for (let i = 0; i < ladder.length; i++) {
+      const r = ladder[i];
+      await rename(path.join(out, variantDir(i)), path.join(out, r.name));
+      const bw = await measureVariant(path.join(out, r.name));
+      renditions.push({
+        version,
+        name: r.name,
+        width: r.width,
+        height: r.height,
+        fps: r.fps,
+        bandwidth: bw.peak,
+        averageBandwidth: bw.average,
+        codecs: codecsFor(r, info.hasAudio),
+      });
+    }
+    const leftovers = (await readdir(out)).filter((f) => /^v\d+$/.test(f));
+    if (leftovers.length) throw new Error(`unexpected ffmpeg output folders: ${leftovers.join(', ')}`);
+
+    await writeFile(
+      path.join(out, MASTER_PLAYLIST),
+      masterPlaylist(renditions.map((r) => ({ ...r, uri: `${r.name}/${MEDIA_PLAYLIST}` }))),
+    );
+    const manifest: Manifest = { durationSeconds: info.durationSeconds, width: info.width, height: info.height, renditions };
+    // Written last: its presence in a published folder is the proof the folder is complete.
+    await writeFile(path.join(out, MANIFEST), JSON.stringify(manifest));
+    try {
+      await deps.storage.putDir(out, prefix);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+      // Another attempt published the same version first; its output is as good as ours.
+    }
+    finish(deps, videoId, manifest);
+    ctx.log.info({ videoId, version, renditions: renditions.map((r) => r.name) }, 'video ready');
+  }
+
+  /** The job has failed for good: the video shows why. */
+  function onGiveUp(job: Job, error: string) {
+    const { videoId } = job.payload as TranscodePayload;
+    const video = deps.db.select({ status: videos.status }).from(videos).where(eq(videos.id, videoId)).get();
+    if (!video || video.status === 'ready' || video.status === 'failed') return;
+    transition(deps.db, deps.clock(), videoId, 'failed', { error: publicError(error) });
+  }
+
+  /** An attempt failed and the job will run again later. */
+  function onRetry(job: Job, error: string) {
+    const { videoId } = job.payload as TranscodePayload;
+    const video = deps.db.select({ status: videos.status }).from(videos).where(eq(videos.id, videoId)).get();
+    if (video?.status !== 'processing') return;
+    transition(deps.db, deps.clock(), videoId, 'queued', { progress: 0, error: `Attempt ${job.attempts} failed; retrying. ${publicError(error)}` });
+  }
+
+  return { kind: TRANSCODE, run, onGiveUp, onRetry };
+}
+
+/** What a lecturer may read: no file system paths of this server. */
+export function publicError(message: string): string {
+  return message.replace(/(?:file:)?\/[^\s'"|]+/g, '[file]').slice(0, 500);
+}

@@ -1,0 +1,122 @@
+import { Type } from '@sinclair/typebox';
+import { NoContent, problems, type App } from '../http.ts';
+import type { Readable } from 'node:stream';
+import { AppError, forbidden, notFound } from '../errors.ts';
+import { isValidKey } from '../../media/storage.ts';
+import type { CachedFile } from './lru.ts';
+import type { VideoDeps } from './service.ts';
+import { HlsParams } from './schema.ts';
+
+/**
+ * `/hls/<expiry>.<sig>/<videoId>/<path>`: the published files of one video (playlists, segments, poster,
+ * captions). The signature is the permission, so no session is looked at and any CDN in front can cache.
+ * Only `videos/<videoId>/...` is reachable and only the file types below: originals and manifests never leave.
+ */
+const TYPES: Record<string, { type: string; cache: string }> = {
+  m3u8: { type: 'application/vnd.apple.mpegurl', cache: 'public, max-age=60' },
+  ts: { type: 'video/mp2t', cache: 'public, max-age=31536000, immutable' },
+  m4s: { type: 'video/mp4', cache: 'public, max-age=31536000, immutable' },
+  mp4: { type: 'video/mp4', cache: 'public, max-age=31536000, immutable' },
+  jpg: { type: 'image/jpeg', cache: 'public, max-age=31536000, immutable' },
+  // Caption file names change with every upload; an hour keeps a deleted caption from lingering long.
+  vtt: { type: 'text/vtt; charset=utf-8', cache: 'public, max-age=3600' },
+};
+
+export function typeOf(file: string): { type: string; cache: string } | null {
+  const dot = file.lastIndexOf('.');
+  if (dot < 0) return null;
+  return TYPES[file.slice(dot + 1)] ?? null;
+}
+
+/** A single byte range (RFC 9110 14.1.2); null = serve the whole file, 'unsatisfiable' = 416. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  // Several ranges, or units we do not know: sending the whole file is always allowed.
+  if (!m) return null;
+  const [, a, b] = m;
+  if (a === '' && b === '') return null;
+  let start: number;
+  let end: number;
+  if (a === '') {
+    const suffix = Number(b);
+    if (suffix === 0) return 'unsatisfiable';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+    if (b !== '' && Number(b) < start) return null;
+  }
+  if (start >= size || size === 0) return 'unsatisfiable';
+  return { start, end };
+}
+
+/** Sent as a Buffer or a stream, which Fastify never serialises; the schema is for OpenAPI. */
+const Bytes = Type.Unsafe<Buffer | Readable>({ type: 'string', format: 'binary' });
+
+const etagOf = (size: number, mtimeMs: number) => `"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`;
+
+export function hlsRoutes(deps: VideoDeps) {
+  const { storage, cache, signer, clock } = deps;
+
+  async function load(key: string): Promise<{ cached: CachedFile | null; size: number; mtimeMs: number } | null> {
+    const hit = cache.get(key);
+    if (hit) return { cached: hit, size: hit.body.length, mtimeMs: hit.mtimeMs };
+    const st = await storage.stat(key);
+    if (!st) return null;
+    if (st.size > cache.maxEntryBytes) return { cached: null, ...st };
+    const body = Buffer.concat(await storage.getStream(key).toArray());
+    const entry = { body, mtimeMs: st.mtimeMs };
+    cache.set(key, entry);
+    return { cached: entry, size: body.length, mtimeMs: st.mtimeMs };
+  }
+
+  return async function (app: App) {
+    app.get('/hls/:token/:videoId/*', {
+      config: { access: 'public' },
+      // CSP, frame and referrer policies mean nothing on media files and cost ~a dozen headers per segment;
+      // the two that do matter here are set below.
+      helmet: false,
+      schema: {
+        tags: ['videos'],
+        summary: 'Signed HLS playlists, segments, posters and captions (URLs come from GET /api/videos/:id)',
+        params: HlsParams,
+        response: { 200: Bytes, 206: Bytes, 304: NoContent, ...problems(403, 404, 416) },
+      },
+    }, async (request, reply) => {
+      const { token, videoId } = request.params;
+      const rest = request.params['*'];
+      const verdict = signer.verify(token, videoId, clock());
+      if (verdict === 'expired') throw forbidden('This media link has expired; reload the page for a new one.');
+      if (verdict !== 'ok') throw forbidden('This media link is not valid.');
+
+      const kind = typeOf(rest);
+      const key = `videos/${videoId}/${rest}`;
+      if (!kind || rest.split('/').length > 3 || !isValidKey(key)) throw notFound('file');
+      const file = await load(key);
+      if (!file) throw notFound('file');
+
+      const etag = etagOf(file.size, file.mtimeMs);
+      const range = parseRange(request.headers.range, file.size);
+      if (range === 'unsatisfiable') {
+        throw new AppError(416, 'LEERPAD_BAD_REQUEST', 'Range not satisfiable', `The file has ${file.size} bytes.`, undefined, { 'content-range': `bytes */${file.size}` });
+      }
+      reply
+        .header('content-type', kind.type)
+        .header('cache-control', kind.cache)
+        .header('accept-ranges', 'bytes')
+        .header('etag', etag)
+        .header('x-content-type-options', 'nosniff')
+        .header('cross-origin-resource-policy', 'same-origin');
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+      if (range) {
+        reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
+        return reply.send(file.cached ? file.cached.body.subarray(range.start, range.end + 1) : storage.getStream(key, range));
+      }
+      if (file.cached) return reply.send(file.cached.body);
+      reply.header('content-length', file.size);
+      return reply.send(storage.getStream(key));
+    });
+  };
+}
