@@ -26,7 +26,7 @@ import { institutionRoutes } from './institutions/routes.ts';
 import { createAdminService } from './admin/service.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { healthRoutes } from './health/routes.ts';
-import { createProgressService } from './progress/service.ts';
+import { createProgressService, lessonLock } from './progress/service.ts';
 import { createLecturerViews } from './progress/lecturer.ts';
 import { progressRoutes } from './progress/routes.ts';
 import { createPrivacyService } from './privacy/service.ts';
@@ -38,12 +38,14 @@ import type { JobQueue } from '../media/jobs.ts';
 import type { LocalStorage } from '../media/storage.ts';
 import type { MediaBinaries } from '../media/ffmpeg.ts';
 import { VideoSchema } from './videos/schema.ts';
-import { createVideoDeps, createVideoService } from './videos/service.ts';
+import { createVideoDeps, createVideoService, videoForLesson } from './videos/service.ts';
 import { videoRoutes } from './videos/routes.ts';
 import { hlsRoutes } from './videos/hls-routes.ts';
 import { createCredentialService } from './credentials/service.ts';
 import { credentialRoutes, wellKnownRoutes } from './credentials/routes.ts';
 import { catalogRenderPage, catalogRoutes } from './catalog/routes.ts';
+import { createStatsService } from './stats/service.ts';
+import { statsRoutes } from './stats/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -133,7 +135,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(quizRoutes({ quizzes: createQuizService({ db, clock }) }), { prefix: '/api' });
   // Made before the courses so their lesson GET can embed videoForLesson(videoDeps, lessonId, user).
   const videoDeps = createVideoDeps({ db, clock, config, ...deps.media });
-  await registerCourses(app, { db, clock, dataDir: config.dataDir });
+  await registerCourses(app, {
+    db,
+    clock,
+    dataDir: config.dataDir,
+    lessonExtras: (lesson, user) => ({
+      ...(lesson.kind === 'video' ? { video: videoForLesson(videoDeps, lesson.id, user) } : {}),
+      lock: lessonLock({ db, clock }, user, lesson.id),
+    }),
+  });
   await app.register(videoRoutes({ videos: createVideoService(videoDeps), config }), { prefix: '/api' });
   await app.register(hlsRoutes(videoDeps));
 
@@ -147,6 +157,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const site = { baseUrl: config.baseUrl, siteName: config.siteName };
   await app.register(catalogRoutes({ db, clock, site }));
+  const statsMaxAgeMs = config.statsMaxAgeSeconds * 1000;
+  const stats = createStatsService({ db, clock, maxAgeMs: statsMaxAgeMs, log: app.log });
+  await app.register(statsRoutes({ db, clock, stats, baseUrl: config.baseUrl, maxAgeMs: statsMaxAgeMs }), { prefix: '/api' });
   await registerClient(app, { notFound: apiNotFound, renderPage: catalogRenderPage({ db, site }) });
   return app;
 }

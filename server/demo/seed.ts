@@ -12,6 +12,7 @@ import { asc, desc, eq } from 'drizzle-orm';
 import { courses, modules } from '../../db/schema/index.ts';
 import { seedDemoCourses, DEMO_COURSE_SLUG } from '../courses/demo.ts';
 import { addDemoQuiz } from '../quizzes/demo.ts';
+import { seedDemoVideo } from '../videos/demo.ts';
 
 export interface DemoAccount {
   role: string;
@@ -89,7 +90,9 @@ export function demoCourseLastModule(db: Db): string | null {
 }
 
 demoSeeds.push(seedDemoCourses);
-demoSeeds.push(({ db, clock }) => {
-  const moduleId = demoCourseLastModule(db);
-  if (moduleId) addDemoQuiz({ db, clock, moduleId });
+demoSeeds.push(async (ctx) => {
+  const moduleId = demoCourseLastModule(ctx.db);
+  if (!moduleId) return;
+  await seedDemoVideo(ctx, moduleId);
+  addDemoQuiz({ db: ctx.db, clock: ctx.clock, moduleId });
 });
