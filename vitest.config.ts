@@ -10,5 +10,6 @@ export default defineConfig({
     // e2e tests start Chromium; keep them from competing with the rest on 2 cores
     fileParallelism: true,
     maxWorkers: 2,
+    reporters: ['default', './tests/helpers/summary-reporter.ts'],
   },
 });

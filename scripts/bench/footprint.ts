@@ -22,6 +22,15 @@ await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('ready');
 `;
 
+/**
+ * The node flags `npm start` uses (package.json is the one place they are set). --max-semi-space-size=1 keeps V8's
+ * young generation small: an idle server then holds about 50 MB less, for slightly more frequent minor GCs.
+ */
+const startFlags = (() => {
+  const start = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start as string;
+  return (/node ((?:--\S+ )*)dist\/server\/main\.mjs/.exec(start)?.[1] ?? '').split(' ').filter(Boolean);
+})();
+
 async function measure(args: string[], env: Record<string, string>) {
   const port = await freePort();
   const { child, ms } = await startUntil(process.execPath, args, { PORT: String(port), ...env }, /ready/i, 120_000);
@@ -52,13 +61,13 @@ export async function run() {
     mkdirSync(path.join(root, 'dist'), { recursive: true });
     const barePath = path.join(root, 'dist/bench-bare-server.mjs');
     writeFileSync(barePath, BARE);
-    const bare = await measure([barePath], {});
+    const bare = await measure([...startFlags, barePath], {});
     rmSync(barePath);
     execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio: 'inherit' });
     const main = path.join(root, 'dist/server/main.mjs');
     // First start seeds the demo content; the second is the ordinary cold start of an existing install.
-    await measure([main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
-    const ours = await measure([main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
+    await measure([...startFlags, main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
+    const ours = await measure([...startFlags, main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
     report('cold start to ready (ms), vs bare Fastify', ours.ms, bare.ms, 'ms', 'printed');
     report('idle RSS (MB), vs bare Fastify', ours.rss, bare.rss, 'MB', 'informative');
     report('idle RSS (MB), vs the 100 MB budget', ours.rss, 100, 'MB', '<= 1.00');
