@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { describeE2e, expectAccessible, launchBrowser, newPage, registerViaApi, screenshot, startServer, useSession, type Actor, type E2eServer } from './helpers.ts';
+import { closeSuite, describeE2e, expectAccessible, newPageAs, registerViaApi, screenshot, startSuite, type Actor, type E2eServer } from './helpers.ts';
 import { enrol, makeCourse, makeLesson, makeModule } from '../helpers/factories.ts';
 import { createInstitutionService } from '../../server/institutions/service.ts';
 
@@ -16,8 +16,7 @@ describeE2e('analytics in the browser', () => {
   let courseId: string;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+    ({ server, browser } = await startSuite());
     const inst = createInstitutionService(server.db, () => Date.now()).create({ shortName: 'HOGENT', nameNl: 'Hogeschool Gent', nameEn: 'University College Ghent' });
     lecturer = await registerViaApi(server, { name: 'Lies Lector', roles: ['lecturer'], institutionId: inst.id });
     instAdmin = await registerViaApi(server, { name: 'Ines Beheer', roles: ['institution-admin'], institutionId: inst.id });
@@ -65,14 +64,10 @@ describeE2e('analytics in the browser', () => {
     }
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeSuite(browser, server));
 
   it('a lecturer opens the analytics of a course from the studio and sees the charts, in Dutch and in English', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, lecturer.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, lecturer);
     await page.goto(`/studio/courses/${courseId}`);
     await page.locator('nav.toc').getByRole('link', { name: 'Analyse' }).click();
     await page.waitForURL(`**/studio/courses/${courseId}/analytics`);
@@ -111,8 +106,7 @@ describeE2e('analytics in the browser', () => {
   });
 
   it('an institution admin and a platform admin see their dashboards', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, instAdmin.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, instAdmin);
     await page.goto('/');
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Statistieken' }).click();
     await page.waitForURL('**/institution/analytics');
@@ -124,8 +118,7 @@ describeE2e('analytics in the browser', () => {
     await screenshot(page, 'analytics-institution');
     await context.close();
 
-    const adminPage = await newPage(browser, server);
-    await useSession(adminPage.context, server, admin.cookie);
+    const adminPage = await newPageAs(browser, server, admin);
     await adminPage.page.goto('/admin/analytics');
     await adminPage.page.getByRole('heading', { level: 1, name: 'Statistieken van het platform' }).waitFor();
     await adminPage.page.getByRole('heading', { level: 2, name: 'Per instelling' }).waitFor();
@@ -138,8 +131,7 @@ describeE2e('analytics in the browser', () => {
 
   it('a learner declares a country and home institution on the account page', async () => {
     const learner = await registerViaApi(server, { name: 'Lena Leerling' });
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, learner.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, learner);
     await page.goto('/account');
     await page.getByRole('heading', { level: 2, name: 'Voor de open statistieken' }).waitFor();
     await page.getByLabel('Land waar je woont').selectOption('BE');

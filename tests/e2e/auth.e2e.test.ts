@@ -2,15 +2,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   apiStatus,
+  closeSuite,
   describeE2e,
   expectAccessible,
-  launchBrowser,
   loginViaApi,
   newPage,
+  newPageAs,
   registerViaApi,
   screenshot,
   scriptBytes,
-  startServer,
+  startSuite,
   uniqueEmail,
   useSession,
   type E2eServer,
@@ -29,13 +30,9 @@ describeE2e('auth, account and admin in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+    ({ server, browser } = await startSuite());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeSuite(browser, server));
 
   it('a learner registers, logs out and in, switches language, revokes sessions and changes the password', async () => {
     const { page, problems, context } = await newPage(browser, server);
@@ -160,8 +157,7 @@ describeE2e('auth, account and admin in the browser', () => {
     const target = await registerViaApi(server, { name: 'Tom Target', email: uniqueEmail('tom') });
     for (let i = 0; i < 21; i++) await registerViaApi(server, { name: `Filler ${i}` });
 
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, admin.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, admin);
     await page.goto('/');
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Beheer' }).click();
     await page.waitForURL('**/admin');

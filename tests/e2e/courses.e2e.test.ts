@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+  closeSuite,
   describeE2e,
   expectAccessible,
-  launchBrowser,
   newPage,
+  newPageAs,
   registerViaApi,
   screenshot,
-  startServer,
+  startSuite,
   uniqueEmail,
-  useSession,
   type Actor,
   type E2eServer,
 } from './helpers.ts';
@@ -41,20 +41,15 @@ describeE2e('courses: studio, catalogue, landing page and lessons in the browser
   let slug = '';
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+    ({ server, browser } = await startSuite());
     lecturer = await registerViaApi(server, { name: 'Lies Lector', roles: ['lecturer'] });
     learner = await registerViaApi(server, { name: 'Leo Leerling', email: uniqueEmail('leo') });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeSuite(browser, server));
 
   it('a lecturer creates a course, builds and reorders its structure, edits a lesson and publishes', async () => {
     const colleague = await registerViaApi(server, { name: 'Cor Collega', email: uniqueEmail('cor'), roles: ['lecturer'] });
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, lecturer.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, lecturer);
 
     await page.goto('/studio');
     await page.getByText('Je hebt nog geen cursussen.').waitFor();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { describeE2e, expectAccessible, launchBrowser, newPage, registerViaApi, screenshot, startServer, useSession, type E2eServer } from './helpers.ts';
+import { closeSuite, describeE2e, expectAccessible, newPage, newPageAs, registerViaApi, screenshot, startSuite, type E2eServer } from './helpers.ts';
 import { enrol, makeCourse, makeLesson, makeModule } from '../helpers/factories.ts';
 
 describeE2e('certificates in the browser', () => {
@@ -9,13 +9,9 @@ describeE2e('certificates in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+    ({ server, browser } = await startSuite());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeSuite(browser, server));
 
   it('a learner downloads the certificate of a completed course; the QR address verifies it; the lecturer revokes it', async () => {
     const lecturer = await registerViaApi(server, { name: 'Lies Lector', roles: ['lecturer'] });
@@ -42,8 +38,7 @@ describeE2e('certificates in the browser', () => {
     expect(put.status).toBe(200);
 
     // ---- the learner: my certificates ----
-    const { page, problems, context } = await newPage(browser, server, { acceptDownloads: true });
-    await useSession(context, server, learner.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, learner, { acceptDownloads: true });
     await page.goto('/');
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Mijn certificaten' }).click();
     await page.waitForURL('**/credentials');
@@ -93,8 +88,7 @@ describeE2e('certificates in the browser', () => {
     await expectAccessible(visitor.page, 'verification (unknown)');
 
     // ---- the lecturer: awards and revocation ----
-    const studio = await newPage(browser, server);
-    await useSession(studio.context, server, lecturer.cookie);
+    const studio = await newPageAs(browser, server, lecturer);
     await studio.page.goto(`/studio/courses/${course.id}/credentials`);
     await studio.page.getByRole('heading', { level: 1, name: 'Certificaten: Waterbeheer in Vlaanderen' }).waitFor();
     expect(await studio.page.getByRole('checkbox', { name: 'Een bewijs van prestatie uitreiken' }).isChecked()).toBe(true);

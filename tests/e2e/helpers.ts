@@ -100,6 +100,29 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The app and Chromium that an e2e suite shares between its tests. */
+export interface Suite {
+  server: E2eServer;
+  browser: Browser;
+}
+
+/** Starts the app, then Chromium (closing the app again if Chromium fails to start). For a suite's beforeAll. */
+export async function startSuite(env: Record<string, string> = {}): Promise<Suite> {
+  const server = await startServer(env);
+  try {
+    return { server, browser: await launchBrowser() };
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+}
+
+/** Closes what startSuite() opened, browser first; safe after a failed start. For a suite's afterAll. */
+export async function closeSuite(browser: Browser | undefined, server: E2eServer | undefined) {
+  await browser?.close();
+  await server?.close();
+}
+
 export interface Watched {
   page: Page;
   /** Uncaught exceptions, CSP violations and console errors other than failed HTTP responses. */
@@ -184,6 +207,13 @@ export async function apiStatus(server: E2eServer, apiPath: string, cookie: stri
 export async function useSession(context: BrowserContext, server: E2eServer, cookie: string) {
   const [name, value] = cookie.split('=');
   await context.addCookies([{ name, value, url: server.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+}
+
+/** A new page (see newPage) already logged in with an API session, as `actor` would be. */
+export async function newPageAs(browser: Browser, server: E2eServer, actor: Pick<Actor, 'cookie'>, opts: BrowserContextOptions = {}) {
+  const watched = await newPage(browser, server, opts);
+  await useSession(watched.context, server, actor.cookie);
+  return watched;
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,25 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createSqliteQueue } from '../../media/jobs.ts';
-import { createLocalStorage } from '../../media/storage.ts';
-import { createMediaWorker, type Worker } from '../../media/worker.ts';
+import type { Worker } from '../../media/worker.ts';
+import { makeClip } from '../helpers/media.ts';
 import { enrol, makeCourse, makeLesson, makeModule } from '../helpers/factories.ts';
-import { binaries, makeClip, silentLog } from '../helpers/media.ts';
 import {
   describeE2e,
   expectAccessible,
-  launchBrowser,
-  newPage,
+  newPageAs,
   registerViaApi,
   screenshot,
-  startServer,
-  useSession,
   type Actor,
   type E2eServer,
 } from './helpers.ts';
+import { closeMediaSuite, startMediaSuite, uploadAndProcess, videoPlayer as player } from './media.ts';
 
 /**
  * Self-paced progress in the browser: a learner in a sequential course marks a text lesson done, watches part of
@@ -29,24 +23,6 @@ import {
  * learners table. A second learner downloads their data and deletes their account.
  */
 
-/**
- * Until GET /api/lessons/:id embeds `video` ({ current, pending }), the lesson answer is completed here from
- * GET /api/videos/:id (as in video.e2e.test.ts). A no-op once the server sends the field itself.
- */
-async function shimLessonVideo(page: Page, server: E2eServer) {
-  await page.route(/\/api\/lessons\/[^/?]+$/, async (route) => {
-    const res = await route.fetch();
-    const body = (await res.json().catch(() => null)) as { lesson?: { id: string; kind: string; video?: unknown } } | null;
-    if (body?.lesson?.kind === 'video' && body.lesson.video === undefined) {
-      const row = server.db.$client.prepare('SELECT video_id AS id FROM lessons WHERE id = ?').get(body.lesson.id) as { id: string | null };
-      const current = row.id ? ((await (await route.fetch({ url: `${server.baseUrl}/api/videos/${row.id}` })).json()) as { video: unknown }).video : null;
-      body.lesson.video = { current, pending: null };
-    }
-    await route.fulfill({ response: res, json: body });
-  });
-}
-
-const player = (page: Page) => page.getByRole('region', { name: /^Videospeler/ });
 const currentTime = (page: Page) => page.evaluate(() => document.querySelector<HTMLVideoElement>('.vp video')!.currentTime);
 const courseBar = (page: Page) => page.getByRole('progressbar', { name: 'Voortgang in de cursus' });
 
@@ -67,21 +43,7 @@ describeE2e('self-paced progress in the browser', () => {
     (server.db.$client.prepare('SELECT position FROM lesson_progress WHERE user_id = ? AND lesson_id = ?').get(learner.id, video.id) as { position: number } | undefined)?.position ?? 0;
 
   beforeAll(async () => {
-    server = await startServer();
-    worker = createMediaWorker({
-      db: server.db,
-      queue: createSqliteQueue(server.db, Date.now),
-      storage: createLocalStorage(server.config.dataDir),
-      clock: Date.now,
-      log: silentLog,
-      concurrency: 1,
-      binaries,
-      pollMs: 100,
-      pipeline: { preset: 'ultrafast', niceness: 0 },
-    });
-    await worker.start();
-    browser = await launchBrowser();
-    clipDir = mkdtempSync(path.join(tmpdir(), 'leerpad-e2e-progress-'));
+    ({ server, browser, worker, clipDir } = await startMediaSuite('leerpad-e2e-progress-'));
     const clip = makeClip(clipDir, { width: 640, height: 360, seconds: 8, name: 'pixels.mp4' });
 
     lecturer = await registerViaApi(server, { name: 'Lotte Lector', roles: ['lecturer'] });
@@ -96,29 +58,12 @@ describeE2e('self-paced progress in the browser', () => {
     enrol(ctx, { courseId: course.id, userId: learner.id });
 
     // The lecturer uploads the clip through the API; the worker makes the HLS renditions.
-    const form = new FormData();
-    form.append('file', new Blob([readFileSync(clip)], { type: 'video/mp4' }), 'pixels.mp4');
-    const res = await fetch(`${server.baseUrl}/api/lessons/${video.id}/video`, { method: 'POST', headers: { cookie: lecturer.cookie }, body: form });
-    expect(res.status).toBe(202);
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const row = server.db.$client.prepare('SELECT video_id AS id FROM lessons WHERE id = ?').get(video.id) as { id: string | null };
-      if (row.id) break;
-      if (Date.now() > deadline) throw new Error('the video was not processed in time');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await uploadAndProcess(server, lecturer.cookie, video.id, clip);
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await server?.close();
-    if (clipDir) rmSync(clipDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeMediaSuite({ browser, worker, server, clipDir }));
 
   it('a learner resumes a video where they left it and completes the course; the dashboard says so', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, learner.cookie);
-    await shimLessonVideo(page, server);
+    const { page, problems, context } = await newPageAs(browser, server, learner);
 
     // 1. The first lesson: the outline shows the course at 0 % and the later lessons locked (sequential course).
     await page.goto(`/courses/${course.slug}/lessons/${intro.id}`);
@@ -210,8 +155,7 @@ describeE2e('self-paced progress in the browser', () => {
   });
 
   it('the lecturer finds the learner in the learners table, with search, detail and CSV', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, lecturer.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, lecturer);
     await page.goto(`/studio/courses/${course.id}`);
     await page.getByRole('link', { name: 'Cursisten en voortgang' }).click();
     await page.getByRole('heading', { name: `Cursisten van ${course.title}`, level: 1 }).waitFor();
@@ -255,8 +199,7 @@ describeE2e('self-paced progress in the browser', () => {
   it('a learner downloads their data and deletes their account', async () => {
     const leaver = await registerViaApi(server, { name: 'Vera Vertrek' });
     enrol({ db: server.db, clock: Date.now }, { courseId: course.id, userId: leaver.id });
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, leaver.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, leaver);
     await page.goto('/account');
     await page.getByRole('heading', { name: 'Je gegevens', exact: true }).waitFor();
 

@@ -2,15 +2,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Locator, Page, Response } from 'playwright-core';
 import { enrol, makeCourse, makeLesson, makeModule } from '../helpers/factories.ts';
 import {
+  closeSuite,
   describeE2e,
   expectAccessible,
-  launchBrowser,
-  newPage,
+  newPageAs,
   registerViaApi,
   screenshot,
-  startServer,
+  startSuite,
   uniqueEmail,
-  useSession,
   type Actor,
   type E2eServer,
 } from './helpers.ts';
@@ -65,8 +64,7 @@ describeE2e('quizzes in the browser', () => {
   let giftLessonId = '';
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+    ({ server, browser } = await startSuite());
     lecturer = await registerViaApi(server, { name: 'Quinten Quizmaster', roles: ['lecturer'] });
     learner = await registerViaApi(server, { name: 'Lotte Leerling', email: uniqueEmail('lotte') });
     const ctx = { db: server.db, clock: () => Date.now() };
@@ -78,10 +76,7 @@ describeE2e('quizzes in the browser', () => {
     giftLessonId = makeLesson(ctx, { courseId: course.id, moduleId: mod.id, kind: 'quiz', title: 'Geïmporteerde quiz', position: 2 }).id;
     enrol(ctx, { courseId: course.id, userId: learner.id });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeSuite(browser, server));
 
   /** Adds a question of a kind and returns its card. */
   async function addQuestion(page: Page, type: string): Promise<Locator> {
@@ -97,8 +92,7 @@ describeE2e('quizzes in the browser', () => {
   const row = (card: Locator, n: number) => card.locator('.quiz-edit-row').nth(n);
 
   it('a lecturer builds a quiz with every question type, meets a validation error, previews and saves it', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, lecturer.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, lecturer);
     await page.goto(`/studio/lessons/${quizLessonId}`);
     await page.getByRole('heading', { name: 'Instellingen' }).waitFor();
     await page.getByText('Er zijn nog geen vragen.').waitFor();
@@ -245,8 +239,7 @@ describeE2e('quizzes in the browser', () => {
   });
 
   it('a lecturer previews a GIFT import with its problems by line, imports it and exports the quiz', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, lecturer.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, lecturer);
     await page.goto(`/studio/lessons/${giftLessonId}`);
     await page.getByRole('heading', { name: 'Importeren en exporteren (GIFT)' }).waitFor();
 
@@ -303,8 +296,7 @@ describeE2e('quizzes in the browser', () => {
   });
 
   it('a learner fails once, passes the second time and sees the feedback; nothing of the key arrives early', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, learner.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, learner);
 
     // Every API body the browser receives, with the phase it arrived in.
     let phase: 'before' | 'after' = 'before';

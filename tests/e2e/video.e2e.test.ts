@@ -1,26 +1,21 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createSqliteQueue } from '../../media/jobs.ts';
-import { createLocalStorage } from '../../media/storage.ts';
-import { createMediaWorker, type Worker } from '../../media/worker.ts';
+import type { Worker } from '../../media/worker.ts';
+import { makeClip } from '../helpers/media.ts';
 import { enrol, makeCourse, makeLesson } from '../helpers/factories.ts';
-import { binaries, makeClip, silentLog } from '../helpers/media.ts';
 import {
   describeE2e,
   expectAccessible,
-  launchBrowser,
   newPage,
+  newPageAs,
   registerViaApi,
   screenshot,
   scriptBytes,
-  startServer,
-  useSession,
   type Actor,
   type E2eServer,
 } from './helpers.ts';
+import { closeMediaSuite, currentVideoId, startMediaSuite, videoPlayer as player } from './media.ts';
 
 /**
  * Video lessons in the browser: a lecturer uploads a clip in the studio lesson editor (with upload progress and a
@@ -37,24 +32,6 @@ Welkom bij deze les.
 Dit is een testbeeld.
 `;
 
-/**
- * Until GET /api/lessons/:id embeds `video` ({ current, pending }, server/videos/service.ts videoForLesson), the
- * lesson answer is completed here from GET /api/videos/:id. A no-op once the server sends the field itself.
- */
-async function shimLessonVideo(page: Page, server: E2eServer) {
-  await page.route(/\/api\/lessons\/[^/?]+$/, async (route) => {
-    const res = await route.fetch();
-    const body = (await res.json().catch(() => null)) as { lesson?: { id: string; kind: string; video?: unknown } } | null;
-    if (body?.lesson?.kind === 'video' && body.lesson.video === undefined) {
-      const row = server.db.$client.prepare('SELECT video_id AS id FROM lessons WHERE id = ?').get(body.lesson.id) as { id: string | null };
-      const current = row.id ? ((await (await route.fetch({ url: `${server.baseUrl}/api/videos/${row.id}` })).json()) as { video: unknown }).video : null;
-      body.lesson.video = { current, pending: null };
-    }
-    await route.fulfill({ response: res, json: body });
-  });
-}
-
-const player = (page: Page) => page.getByRole('region', { name: /^Videospeler/ });
 const videoState = (page: Page) =>
   page.evaluate(() => {
     const v = document.querySelector<HTMLVideoElement>('.vp video')!;
@@ -80,22 +57,7 @@ describeE2e('video lessons in the browser', () => {
   let lesson: { id: string; title: string };
 
   beforeAll(async () => {
-    server = await startServer();
-    // The worker as its own "process" would run it: same database and media folder, its own queue object.
-    worker = createMediaWorker({
-      db: server.db,
-      queue: createSqliteQueue(server.db, Date.now),
-      storage: createLocalStorage(server.config.dataDir),
-      clock: Date.now,
-      log: silentLog,
-      concurrency: 1,
-      binaries,
-      pollMs: 100,
-      pipeline: { preset: 'ultrafast', niceness: 0 },
-    });
-    await worker.start();
-    browser = await launchBrowser();
-    clipDir = mkdtempSync(path.join(tmpdir(), 'leerpad-e2e-clip-'));
+    ({ server, browser, worker, clipDir } = await startMediaSuite('leerpad-e2e-clip-'));
     // 480p source: the ladder has two rungs (480p, 360p), so there is a quality to choose.
     clip = makeClip(clipDir, { width: 854, height: 480, seconds: 4, name: 'hoorcollege.mp4' });
 
@@ -106,16 +68,10 @@ describeE2e('video lessons in the browser', () => {
     lesson = makeLesson(ctx, { courseId: course.id, kind: 'video', title: 'Wat is een pixel?' });
     enrol(ctx, { courseId: course.id, userId: learner.id });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await server?.close();
-    if (clipDir) rmSync(clipDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeMediaSuite({ browser, worker, server, clipDir }));
 
   it('a lecturer uploads a video (with progress and cancel), sees it processed and adds captions', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, lecturer.cookie);
+    const { page, problems, context } = await newPageAs(browser, server, lecturer);
     await page.goto(`/studio/lessons/${lesson.id}`);
     await page.getByRole('heading', { name: 'Video', exact: true }).waitFor();
     await page.getByText('Deze les heeft nog geen video.').waitFor();
@@ -190,9 +146,7 @@ describeE2e('video lessons in the browser', () => {
   });
 
   it('an enrolled learner plays the video through hls.js, with captions, speed, quality and keyboard', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, learner.cookie);
-    await shimLessonVideo(page, server);
+    const { page, problems, context } = await newPageAs(browser, server, learner);
     const segments: string[] = [];
     page.on('response', (res) => {
       if (/\/hls\/[^/]+\/[^/]+\/.+\.ts$/.test(new URL(res.url()).pathname) && res.status() < 300) segments.push(res.url());
@@ -282,10 +236,8 @@ describeE2e('video lessons in the browser', () => {
   });
 
   it('a replacement upload leaves the current video playing until the new one is ready', async () => {
-    const { page, problems, context } = await newPage(browser, server);
-    await useSession(context, server, lecturer.cookie);
-    await shimLessonVideo(page, server);
-    const playingNow = () => (server.db.$client.prepare('SELECT video_id AS id FROM lessons WHERE id = ?').get(lesson.id) as { id: string }).id;
+    const { page, problems, context } = await newPageAs(browser, server, lecturer);
+    const playingNow = () => currentVideoId(server, lesson.id);
     const before = playingNow();
     await page.goto(`/studio/lessons/${lesson.id}`);
     await page.getByRole('heading', { name: 'Huidige video' }).waitFor();
