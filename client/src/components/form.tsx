@@ -118,21 +118,54 @@ export interface FieldProps {
   inputMode?: 'text' | 'email' | 'url' | 'numeric' | 'search';
 }
 
-export function Field(p: FieldProps) {
-  const id = `${p.form.id}-${p.name}`;
-  const error = p.form.errors[p.name];
-  const describedBy = [p.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+/** The id list for aria-describedby: the hint and the error, where shown. */
+export const describedBy = (id: string, hint?: string, error?: string) => [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+
+/** A field's label or legend text, marked "(optional)" unless required. */
+export function FieldLabel({ label, required }: { label: string; required?: boolean }) {
+  return (
+    <>
+      {label}
+      {!required && <span class="optional"> ({t('form.optional')})</span>}
+    </>
+  );
+}
+
+export function FieldHint({ id, hint }: { id: string; hint?: string }) {
+  return hint ? (
+    <p class="hint" id={`${id}-hint`}>
+      {hint}
+    </p>
+  ) : null;
+}
+
+export function FieldError({ id, error }: { id: string; error?: string }) {
+  return error ? (
+    <p class="field-error" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null;
+}
+
+/** Label, hint and error around one form control whose id is `id`. */
+export function FieldFrame({ id, label, hint, required, error, children }: { id: string; label: string; hint?: string; required?: boolean; error?: string; children: ComponentChildren }) {
   return (
     <div class={`field${error ? ' field--invalid' : ''}`}>
       <label for={id}>
-        {p.label}
-        {!p.required && <span class="optional"> ({t('form.optional')})</span>}
+        <FieldLabel label={label} required={required} />
       </label>
-      {p.hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      )}
+      <FieldHint id={id} hint={hint} />
+      {children}
+      <FieldError id={id} error={error} />
+    </div>
+  );
+}
+
+export function Field(p: FieldProps) {
+  const id = `${p.form.id}-${p.name}`;
+  const error = p.form.errors[p.name];
+  return (
+    <FieldFrame id={id} label={p.label} hint={p.hint} required={p.required} error={error}>
       <input
         id={id}
         name={p.name}
@@ -141,18 +174,13 @@ export function Field(p: FieldProps) {
         autoComplete={p.autoComplete}
         required={p.required}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, p.hint, error)}
         defaultValue={p.defaultValue}
         maxLength={p.maxLength}
         spellcheck={p.spellcheck}
         inputMode={p.inputMode}
       />
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 

@@ -1,6 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { FormApi } from './form.tsx';
-import { t } from '../i18n/studio.ts';
+import { FieldError, FieldFrame, FieldHint, FieldLabel, describedBy, type FormApi } from './form.tsx';
 
 /**
  * Form fields the studio needs beyond components/form.tsx's text inputs: text areas, selects, dates, numbers and
@@ -17,38 +16,24 @@ interface Shell {
 
 export const fieldId = (form: FormApi, name: string) => `${form.id}-${name}`;
 
-function describedBy(p: Shell): { id: string; error: string | undefined; describedBy: string | undefined } {
+function describe(p: Shell): { id: string; error: string | undefined; describedBy: string | undefined } {
   const id = fieldId(p.form, p.name);
   const error = p.form.errors[p.name];
-  return { id, error, describedBy: [p.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined };
+  return { id, error, describedBy: describedBy(id, p.hint, error) };
 }
 
-function FieldFrame({ p, id, error, children }: { p: Shell; id: string; error?: string; children: ComponentChildren }) {
+function Frame({ p, id, error, children }: { p: Shell; id: string; error?: string; children: ComponentChildren }) {
   return (
-    <div class={`field${error ? ' field--invalid' : ''}`}>
-      <label for={id}>
-        {p.label}
-        {!p.required && <span class="optional"> ({t('form.optional')})</span>}
-      </label>
-      {p.hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      )}
+    <FieldFrame id={id} label={p.label} hint={p.hint} required={p.required} error={error}>
       {children}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 
 export function TextArea(p: Shell & { defaultValue?: string; rows?: number; maxLength?: number; onInput?: (value: string) => void; code?: boolean }) {
-  const d = describedBy(p);
+  const d = describe(p);
   return (
-    <FieldFrame p={p} id={d.id} error={d.error}>
+    <Frame p={p} id={d.id} error={d.error}>
       <textarea
         id={d.id}
         name={p.name}
@@ -62,14 +47,14 @@ export function TextArea(p: Shell & { defaultValue?: string; rows?: number; maxL
         spellcheck={p.code ? false : undefined}
         onInput={p.onInput ? (e) => p.onInput!(e.currentTarget.value) : undefined}
       />
-    </FieldFrame>
+    </Frame>
   );
 }
 
 export function Select(p: Shell & { defaultValue?: string; options: { value: string; label: string }[] }) {
-  const d = describedBy(p);
+  const d = describe(p);
   return (
-    <FieldFrame p={p} id={d.id} error={d.error}>
+    <Frame p={p} id={d.id} error={d.error}>
       <select id={d.id} name={p.name} defaultValue={p.defaultValue} aria-invalid={d.error ? 'true' : undefined} aria-describedby={d.describedBy}>
         {p.options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -77,14 +62,14 @@ export function Select(p: Shell & { defaultValue?: string; options: { value: str
           </option>
         ))}
       </select>
-    </FieldFrame>
+    </Frame>
   );
 }
 
 export function Input(p: Shell & { type: 'date' | 'number' | 'text' | 'email'; defaultValue?: string; min?: number; max?: number; step?: string; inputMode?: 'numeric' | 'decimal' | 'text'; maxLength?: number; autoComplete?: string }) {
-  const d = describedBy(p);
+  const d = describe(p);
   return (
-    <FieldFrame p={p} id={d.id} error={d.error}>
+    <Frame p={p} id={d.id} error={d.error}>
       <input
         id={d.id}
         name={p.name}
@@ -101,23 +86,18 @@ export function Input(p: Shell & { type: 'date' | 'number' | 'text' | 'email'; d
         aria-describedby={d.describedBy}
         class={p.type === 'number' || p.type === 'date' ? 'input--short' : undefined}
       />
-    </FieldFrame>
+    </Frame>
   );
 }
 
 export function Checkboxes(p: Shell & { options: { value: string; label: string; lang?: string }[]; checked: string[] }) {
-  const d = describedBy(p);
+  const d = describe(p);
   return (
     <fieldset class={`field checkbox-field${d.error ? ' field--invalid' : ''}`} aria-describedby={d.describedBy}>
       <legend>
-        {p.label}
-        {!p.required && <span class="optional"> ({t('form.optional')})</span>}
+        <FieldLabel label={p.label} required={p.required} />
       </legend>
-      {p.hint && (
-        <p class="hint" id={`${d.id}-hint`}>
-          {p.hint}
-        </p>
-      )}
+      <FieldHint id={d.id} hint={p.hint} />
       <div class="checkbox-row">
         {p.options.map((o) => (
           <label key={o.value} class="checkbox">
@@ -126,11 +106,7 @@ export function Checkboxes(p: Shell & { options: { value: string; label: string;
           </label>
         ))}
       </div>
-      {d.error && (
-        <p class="field-error" id={`${d.id}-error`}>
-          {d.error}
-        </p>
-      )}
+      <FieldError id={d.id} error={d.error} />
     </fieldset>
   );
 }
@@ -143,11 +119,7 @@ export function Checkbox({ form, name, label, hint, defaultChecked }: { form: Fo
         <input id={id} type="checkbox" name={name} value="1" defaultChecked={defaultChecked} aria-describedby={hint ? `${id}-hint` : undefined} />
         {label}
       </label>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
+      <FieldHint id={id} hint={hint} />
     </div>
   );
 }

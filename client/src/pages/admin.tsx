@@ -8,6 +8,7 @@ import { formatNumber } from '../i18n/core.ts';
 import { navigate } from '../router.ts';
 import { me } from '../session.ts';
 import type { PageProps } from '../routes.ts';
+import { DataTable } from '../components/table.tsx';
 
 const ROLES: Role[] = ['lecturer', 'institution-admin', 'admin'];
 const PAGE_SIZE = 20;
@@ -100,96 +101,83 @@ function Users({ q, page, institutions }: { q: string; page: number; institution
             {data.total ? t('users.range', { from: formatNumber(from), to: formatNumber(to), total: formatNumber(data.total) }) : t('users.none')}
           </p>
           {data.items.length > 0 && (
-            <div class="table-wrap">
-              <table class="data-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('users.name')}</th>
-                    <th scope="col">{t('users.email')}</th>
-                    <th scope="col">{t('users.roles')}</th>
-                    <th scope="col">{t('users.institution')}</th>
-                    <th scope="col">{t('users.status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((u) => {
-                    const busy = pending === u.id;
-                    const isSelf = u.id === self;
-                    return (
-                      <tr key={u.id} aria-busy={busy ? 'true' : undefined} class={u.disabled ? 'row--disabled' : undefined}>
-                        <th scope="row">
-                          {u.name} {isSelf && <span class="muted">{t('users.you')}</span>}
-                        </th>
-                        <td class="break">{u.email}</td>
-                        <td>
-                          <fieldset class="checkbox-group">
-                            <legend class="visually-hidden">{t('users.rolesOf', { name: u.name })}</legend>
-                            {ROLES.map((r) => (
-                              <label key={r} class="checkbox">
-                                <input
-                                  type="checkbox"
-                                  checked={u.roles.includes(r)}
-                                  disabled={isSelf && r === 'admin'}
-                                  onChange={(e) => {
-                                    const box = e.currentTarget;
-                                    if (pending) {
-                                      box.checked = !box.checked;
-                                      return;
-                                    }
-                                    const roles = box.checked ? [...u.roles, r] : u.roles.filter((x) => x !== r);
-                                    void update(u, { roles: ROLES.filter((x) => roles.includes(x)) }, t('users.saved', { name: u.name }));
-                                  }}
-                                />
-                                {t(`role.${r}`)}
-                              </label>
-                            ))}
-                          </fieldset>
-                        </td>
-                        <td>
-                          <select
-                            aria-label={t('users.institutionOf', { name: u.name })}
-                            value={u.institutionId ?? ''}
-                            onChange={(e) => {
-                              if (pending) return setData((d) => (d ? { ...d } : d));
-                              const v = e.currentTarget.value;
-                              void update(u, { institutionId: v || null }, t('users.saved', { name: u.name }));
-                            }}
-                          >
-                            <option value="">{t('users.noInstitution')}</option>
-                            {institutions.map((i) => (
-                              <option key={i.id} value={i.id}>
-                                {i.shortName}
-                              </option>
-                            ))}
-                          </select>
-                        </td>
-                        <td>
-                          <span class={`badge${u.disabled ? ' badge--warn' : ' badge--ok'}`}>{u.disabled ? t('users.disabled') : t('users.active')}</span>{' '}
-                          {!isSelf && (
-                            <button
-                              type="button"
-                              class="button button--small"
-                              aria-disabled={busy ? 'true' : undefined}
-                              onClick={() => {
-                                if (pending) return;
-                                void update(
-                                  u,
-                                  { disabled: !u.disabled },
-                                  u.disabled ? t('users.enabledDone', { name: u.name }) : t('users.disabledDone', { name: u.name }),
-                                );
+            <DataTable columns={[t('users.name'), t('users.email'), t('users.roles'), t('users.institution'), t('users.status')]}>
+              {data.items.map((u) => {
+                const busy = pending === u.id;
+                const isSelf = u.id === self;
+                return (
+                  <tr key={u.id} aria-busy={busy ? 'true' : undefined} class={u.disabled ? 'row--disabled' : undefined}>
+                    <th scope="row">
+                      {u.name} {isSelf && <span class="muted">{t('users.you')}</span>}
+                    </th>
+                    <td class="break">{u.email}</td>
+                    <td>
+                      <fieldset class="checkbox-group">
+                        <legend class="visually-hidden">{t('users.rolesOf', { name: u.name })}</legend>
+                        {ROLES.map((r) => (
+                          <label key={r} class="checkbox">
+                            <input
+                              type="checkbox"
+                              checked={u.roles.includes(r)}
+                              disabled={isSelf && r === 'admin'}
+                              onChange={(e) => {
+                                const box = e.currentTarget;
+                                if (pending) {
+                                  box.checked = !box.checked;
+                                  return;
+                                }
+                                const roles = box.checked ? [...u.roles, r] : u.roles.filter((x) => x !== r);
+                                void update(u, { roles: ROLES.filter((x) => roles.includes(x)) }, t('users.saved', { name: u.name }));
                               }}
-                            >
-                              {u.disabled ? t('users.enable') : t('users.disable')}
-                              <span class="visually-hidden"> {u.name}</span>
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                            />
+                            {t(`role.${r}`)}
+                          </label>
+                        ))}
+                      </fieldset>
+                    </td>
+                    <td>
+                      <select
+                        aria-label={t('users.institutionOf', { name: u.name })}
+                        value={u.institutionId ?? ''}
+                        onChange={(e) => {
+                          if (pending) return setData((d) => (d ? { ...d } : d));
+                          const v = e.currentTarget.value;
+                          void update(u, { institutionId: v || null }, t('users.saved', { name: u.name }));
+                        }}
+                      >
+                        <option value="">{t('users.noInstitution')}</option>
+                        {institutions.map((i) => (
+                          <option key={i.id} value={i.id}>
+                            {i.shortName}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <span class={`badge${u.disabled ? ' badge--warn' : ' badge--ok'}`}>{u.disabled ? t('users.disabled') : t('users.active')}</span>{' '}
+                      {!isSelf && (
+                        <button
+                          type="button"
+                          class="button button--small"
+                          aria-disabled={busy ? 'true' : undefined}
+                          onClick={() => {
+                            if (pending) return;
+                            void update(
+                              u,
+                              { disabled: !u.disabled },
+                              u.disabled ? t('users.enabledDone', { name: u.name }) : t('users.disabledDone', { name: u.name }),
+                            );
+                          }}
+                        >
+                          {u.disabled ? t('users.enable') : t('users.disable')}
+                          <span class="visually-hidden"> {u.name}</span>
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </DataTable>
           )}
           {pages > 1 && (
             <nav class="pagination" aria-label={t('users.pages')}>
@@ -274,36 +262,21 @@ function Institutions({ items, error, reload, onSaved }: { items: Institution[] 
       ) : items.length === 0 ? (
         <p>{t('inst.none')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('inst.shortName')}</th>
-                <th scope="col">{t('inst.nameNl')}</th>
-                <th scope="col">{t('inst.nameEn')}</th>
-                <th scope="col">{t('inst.homepage')}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t('inst.edit')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((i) => (
-                <tr key={i.id}>
-                  <th scope="row">{i.shortName}</th>
-                  <td>{i.nameNl}</td>
-                  <td>{i.nameEn}</td>
-                  <td class="break">{i.homepage ? <a href={i.homepage} rel="noopener noreferrer">{i.homepage.replace(/^https?:\/\//, '')}</a> : '—'}</td>
-                  <td>
-                    <button type="button" class="button button--small" onClick={() => setEditing(i)} aria-label={t('inst.editLabel', { name: i.shortName })}>
-                      {t('inst.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={[t('inst.shortName'), t('inst.nameNl'), t('inst.nameEn'), t('inst.homepage')]} actions={t('inst.edit')}>
+          {items.map((i) => (
+            <tr key={i.id}>
+              <th scope="row">{i.shortName}</th>
+              <td>{i.nameNl}</td>
+              <td>{i.nameEn}</td>
+              <td class="break">{i.homepage ? <a href={i.homepage} rel="noopener noreferrer">{i.homepage.replace(/^https?:\/\//, '')}</a> : '—'}</td>
+              <td>
+                <button type="button" class="button button--small" onClick={() => setEditing(i)} aria-label={t('inst.editLabel', { name: i.shortName })}>
+                  {t('inst.edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <InstitutionForm
         key={editing?.id ?? 'new'}

@@ -9,6 +9,7 @@ import type { LessonViewProps } from '../contract.ts';
 import type { AnswerMap } from './model.ts';
 import { QuizForm } from './questions.tsx';
 import { ResultView } from './result.tsx';
+import { DataTable } from '../../components/table.tsx';
 
 const SAVE_DELAY_MS = 800;
 const RETRY_MS = 5000;
@@ -188,54 +189,41 @@ function History({ items, onReview, busy, practice }: { items: AttemptSummary[];
   return (
     <section class="quiz-history" aria-labelledby="quiz-history-title">
       <h2 id="quiz-history-title">{t('quiz.historyTitle')}</h2>
-      {/* Focusable, so a keyboard can scroll it sideways on a narrow screen. */}
-      <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="quiz-history-caption">
-        <table class="data-table">
-          <caption id="quiz-history-caption" class="visually-hidden">{t('quiz.historyCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('quiz.historyAttempt')}</th>
-              <th scope="col">{t('quiz.historyWhen')}</th>
-              <th scope="col">{t('quiz.score')}</th>
-              <th scope="col">{t('quiz.historyOutcome')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('quiz.historyActions')}</span>
-              </th>
+      <DataTable
+        columns={[t('quiz.historyAttempt'), t('quiz.historyWhen'), t('quiz.score'), t('quiz.historyOutcome')]}
+        actions={t('quiz.historyActions')}
+        caption={{ id: 'quiz-history-caption', text: t('quiz.historyCaption') }}
+      >
+        {items.map((a, i) => {
+          const number = n - i;
+          return (
+            <tr key={a.id}>
+              <th scope="row">{number}</th>
+              <td>{formatDateTime(a.submittedAt ?? a.startedAt)}</td>
+              <td>{a.percent === null ? '—' : `${pct(a.percent)} (${t('quiz.scoreOf', { score: formatNumber(a.score ?? 0), max: formatNumber(a.maxScore ?? 0) })})`}</td>
+              <td>
+                {a.submittedAt === null ? (
+                  <span class="badge">{t('quiz.inProgress')}</span>
+                ) : practice ? (
+                  <span class="badge">{t('quiz.submitted')}</span>
+                ) : a.passed ? (
+                  <span class="badge badge--ok">{t('quiz.badgePassed')}</span>
+                ) : (
+                  <span class="badge badge--warn">{t('quiz.badgeNotPassed')}</span>
+                )}
+              </td>
+              <td>
+                {a.submittedAt !== null && (
+                  <button type="button" class="button button--small" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && onReview(a.id)}>
+                    {t('quiz.review')}
+                    <span class="visually-hidden"> {t('quiz.reviewOf', { n: number })}</span>
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((a, i) => {
-              const number = n - i;
-              return (
-                <tr key={a.id}>
-                  <th scope="row">{number}</th>
-                  <td>{formatDateTime(a.submittedAt ?? a.startedAt)}</td>
-                  <td>{a.percent === null ? '—' : `${pct(a.percent)} (${t('quiz.scoreOf', { score: formatNumber(a.score ?? 0), max: formatNumber(a.maxScore ?? 0) })})`}</td>
-                  <td>
-                    {a.submittedAt === null ? (
-                      <span class="badge">{t('quiz.inProgress')}</span>
-                    ) : practice ? (
-                      <span class="badge">{t('quiz.submitted')}</span>
-                    ) : a.passed ? (
-                      <span class="badge badge--ok">{t('quiz.badgePassed')}</span>
-                    ) : (
-                      <span class="badge badge--warn">{t('quiz.badgeNotPassed')}</span>
-                    )}
-                  </td>
-                  <td>
-                    {a.submittedAt !== null && (
-                      <button type="button" class="button button--small" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && onReview(a.id)}>
-                        {t('quiz.review')}
-                        <span class="visually-hidden"> {t('quiz.reviewOf', { n: number })}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import './quiz.css';
 import { ApiError, quizzes, type QuestionType, type QuizEdit } from '../../api.ts';
@@ -18,6 +19,7 @@ import {
   toBody,
   toLearner,
   type Draft,
+  type DraftItem,
   type DraftSettings,
 } from './draft.ts';
 import { CheckField, GroupError, RadioGroup, SelectField, TextField } from './fields.tsx';
@@ -74,8 +76,30 @@ interface Ctx {
   focusLater: (id: string) => void;
 }
 
+/** Up and down buttons for an entry of a list the lecturer reorders; `move` takes the target index and the button to refocus. */
+function MoveButtons({ uid, index, length, noun, move }: { uid: string; index: number; length: number; noun: string; move: (to: number, button: string) => void }) {
+  return (
+    <>
+      <button id={`${uid}-up`} type="button" class="button button--small" aria-disabled={index === 0 ? 'true' : undefined} onClick={() => move(index - 1, `${uid}-up`)}>
+        <span aria-hidden="true">↑</span>
+        <span class="visually-hidden">{t('quizStudio.moveUp', { what: noun })}</span>
+      </button>
+      <button
+        id={`${uid}-down`}
+        type="button"
+        class="button button--small"
+        aria-disabled={index === length - 1 ? 'true' : undefined}
+        onClick={() => move(index + 1, `${uid}-down`)}
+      >
+        <span aria-hidden="true">↓</span>
+        <span class="visually-hidden">{t('quizStudio.moveDown', { what: noun })}</span>
+      </button>
+    </>
+  );
+}
+
 /** Up, down and remove buttons for a row of a list the lecturer edits. */
-function RowTools<T>({ list, index, uid, noun, ctx, min }: { list: T[]; index: number; uid: string; noun: string; ctx: Ctx; min: number }) {
+function RowTools<T>({ list, index, uid, addId, noun, ctx, min }: { list: T[]; index: number; uid: string; addId: string; noun: string; ctx: Ctx; min: number }) {
   const move = (to: number, button: string) => {
     if (to < 0 || to >= list.length) return;
     const [x] = list.splice(index, 1);
@@ -86,20 +110,7 @@ function RowTools<T>({ list, index, uid, noun, ctx, min }: { list: T[]; index: n
   };
   return (
     <span class="quiz-row-tools">
-      <button id={`${uid}-up`} type="button" class="button button--small" aria-disabled={index === 0 ? 'true' : undefined} onClick={() => move(index - 1, `${uid}-up`)}>
-        <span aria-hidden="true">↑</span>
-        <span class="visually-hidden">{t('quizStudio.moveUp', { what: noun })}</span>
-      </button>
-      <button
-        id={`${uid}-down`}
-        type="button"
-        class="button button--small"
-        aria-disabled={index === list.length - 1 ? 'true' : undefined}
-        onClick={() => move(index + 1, `${uid}-down`)}
-      >
-        <span aria-hidden="true">↓</span>
-        <span class="visually-hidden">{t('quizStudio.moveDown', { what: noun })}</span>
-      </button>
+      <MoveButtons uid={uid} index={index} length={list.length} noun={noun} move={move} />
       <button
         type="button"
         class="button button--small button--quiet"
@@ -108,7 +119,7 @@ function RowTools<T>({ list, index, uid, noun, ctx, min }: { list: T[]; index: n
           if (list.length <= min) return ctx.announce(t('quizStudio.cannotRemove', { min }));
           list.splice(index, 1);
           ctx.announce(t('quizStudio.removed', { what: noun }));
-          ctx.focusLater(`${uid.replace(/-[^-]+$/, '')}-add`);
+          ctx.focusLater(addId);
           ctx.changed(true);
         }}
       >
@@ -119,12 +130,76 @@ function RowTools<T>({ list, index, uid, noun, ctx, min }: { list: T[]; index: n
   );
 }
 
-function AddButton({ id, label, onClick }: { id: string; label: string; onClick: () => void }) {
+interface Row<T> {
+  /** The entry being rendered. */
+  x: T;
+  /** Its position in the list. */
+  j: number;
+  /** Id prefix of the row's fields: `${listId}-${key}`. */
+  rid: string;
+  /** "Choice 2", "Answer 1", …: the row's accessible name. */
+  noun: string;
+  /** The row's up, down and remove buttons. */
+  tools: ComponentChildren;
+}
+
+/**
+ * A fieldset holding a list of rows the lecturer adds, removes and reorders (choices, answers, items, pairs, …).
+ * `row` renders one row's fields and places its `tools`; a new row's `focus` field receives focus.
+ */
+function ListEditor<T extends { key: string }>(p: {
+  listId: string;
+  legend: ComponentChildren;
+  hint?: string;
+  error?: string;
+  list: T[];
+  noun: (n: number) => string;
+  min: number;
+  compact?: boolean;
+  addLabel: string;
+  create: () => T;
+  focus: string;
+  ctx: Ctx;
+  row: (r: Row<T>) => ComponentChildren;
+}) {
+  const addId = `${p.listId}-add`;
   return (
-    <button id={id} type="button" class="button button--small" onClick={onClick}>
-      + {label}
-    </button>
+    <fieldset class="quiz-edit-group">
+      <legend>{p.legend}</legend>
+      {p.hint && <p class="hint">{p.hint}</p>}
+      <GroupError error={p.error} />
+      <ol class="quiz-edit-rows">
+        {p.list.map((x, j) => {
+          const rid = `${p.listId}-${x.key}`;
+          const noun = p.noun(j + 1);
+          const tools = <RowTools list={p.list} index={j} uid={rid} addId={addId} noun={noun} ctx={p.ctx} min={p.min} />;
+          return (
+            <li key={x.key} class={p.compact ? 'quiz-edit-row quiz-edit-row--compact' : 'quiz-edit-row'}>
+              {p.row({ x, j, rid, noun, tools })}
+            </li>
+          );
+        })}
+      </ol>
+      <button
+        id={addId}
+        type="button"
+        class="button button--small"
+        onClick={() => {
+          const x = p.create();
+          p.list.push(x);
+          p.ctx.focusLater(`${p.listId}-${x.key}-${p.focus}`);
+          p.ctx.changed();
+        }}
+      >
+        + {p.addLabel}
+      </button>
+    </fieldset>
   );
+}
+
+/** A text field bound to `o[k]`: typing writes the draft and re-renders. */
+function DraftField<K extends string>({ o, k, ctx, ...rest }: { o: Record<K, string>; k: K; ctx: Ctx } & Omit<Parameters<typeof TextField>[0], 'value' | 'onInput'>) {
+  return <TextField {...rest} value={o[k]} onInput={(v) => ((o[k] = v), ctx.changed())} />;
 }
 
 function ChoicesEditor({ d, uid, path, ctx }: { d: Draft; uid: string; path: string; ctx: Ctx }) {
@@ -150,85 +225,62 @@ function ChoicesEditor({ d, uid, path, ctx }: { d: Draft; uid: string; path: str
           ]}
         />
       )}
-      <fieldset class="quiz-edit-group">
-        <legend>{t('quizStudio.choices')}</legend>
-        <GroupError error={err('/choices')} />
-        <ol class="quiz-edit-rows">
-          {d.choices.map((c, j) => {
-            const cid = `${uid}-ch-${c.key}`;
-            const noun = t('quizStudio.choiceN', { n: j + 1 });
-            return (
-              <li key={c.key} class="quiz-edit-row">
-                <TextField id={`${cid}-text`} label={noun} value={c.text} error={err(`/choices/${j}/text`)} onInput={(v) => ((c.text = v), ctx.changed())} />
-                <div class="quiz-edit-inline">
-                  {!weights && (
-                    <label class="checkbox" for={`${cid}-correct`}>
-                      <input
-                        id={`${cid}-correct`}
-                        type={multiple ? 'checkbox' : 'radio'}
-                        name={`${uid}-correct`}
-                        checked={c.correct}
-                        onChange={(e) => {
-                          if (multiple) c.correct = e.currentTarget.checked;
-                          else d.choices.forEach((x) => (x.correct = x === c));
-                          ctx.changed();
-                        }}
-                      />
-                      <span>
-                        {t('quizStudio.correct')}
-                        <span class="visually-hidden"> ({noun})</span>
-                      </span>
-                    </label>
-                  )}
-                  {weights && (
-                    <TextField
-                      id={`${cid}-weight`}
-                      class="quiz-num"
-                      numeric
-                      label={t('quizStudio.weight')}
-                      hint={t('quizStudio.weightHint')}
-                      value={c.weight}
-                      error={err(`/choices/${j}/weight`)}
-                      onInput={(v) => ((c.weight = v), ctx.changed())}
-                    />
-                  )}
-                  {d.type === 'single' && !c.correct && (
-                    <TextField
-                      id={`${cid}-credit`}
-                      class="quiz-num"
-                      numeric
-                      optional
-                      label={t('quizStudio.partialCredit')}
-                      value={c.credit}
-                      error={err(`/choices/${j}/credit`)}
-                      onInput={(v) => ((c.credit = v), ctx.changed())}
-                    />
-                  )}
-                </div>
-                <TextField
-                  id={`${cid}-feedback`}
-                  optional
-                  label={t('quizStudio.choiceFeedback')}
-                  value={c.feedback}
-                  error={err(`/choices/${j}/feedback`)}
-                  onInput={(v) => ((c.feedback = v), ctx.changed())}
+      <ListEditor
+        listId={`${uid}-ch`}
+        legend={t('quizStudio.choices')}
+        error={err('/choices')}
+        list={d.choices}
+        noun={(n) => t('quizStudio.choiceN', { n })}
+        min={2}
+        addLabel={t('quizStudio.addChoice')}
+        create={choice}
+        focus="text"
+        ctx={ctx}
+        row={({ x: c, j, rid: cid, noun, tools }) => (
+          <>
+            <DraftField o={c} k="text" ctx={ctx} id={`${cid}-text`} label={noun} error={err(`/choices/${j}/text`)} />
+            <div class="quiz-edit-inline">
+              {!weights && (
+                <label class="checkbox" for={`${cid}-correct`}>
+                  <input
+                    id={`${cid}-correct`}
+                    type={multiple ? 'checkbox' : 'radio'}
+                    name={`${uid}-correct`}
+                    checked={c.correct}
+                    onChange={(e) => {
+                      if (multiple) c.correct = e.currentTarget.checked;
+                      else d.choices.forEach((x) => (x.correct = x === c));
+                      ctx.changed();
+                    }}
+                  />
+                  <span>
+                    {t('quizStudio.correct')}
+                    <span class="visually-hidden"> ({noun})</span>
+                  </span>
+                </label>
+              )}
+              {weights && (
+                <DraftField
+                  o={c}
+                  k="weight"
+                  ctx={ctx}
+                  id={`${cid}-weight`}
+                  class="quiz-num"
+                  numeric
+                  label={t('quizStudio.weight')}
+                  hint={t('quizStudio.weightHint')}
+                  error={err(`/choices/${j}/weight`)}
                 />
-                <RowTools list={d.choices} index={j} uid={cid} noun={noun} ctx={ctx} min={2} />
-              </li>
-            );
-          })}
-        </ol>
-        <AddButton
-          id={`${uid}-ch-add`}
-          label={t('quizStudio.addChoice')}
-          onClick={() => {
-            const c = choice();
-            d.choices.push(c);
-            ctx.focusLater(`${uid}-ch-${c.key}-text`);
-            ctx.changed();
-          }}
-        />
-      </fieldset>
+              )}
+              {d.type === 'single' && !c.correct && (
+                <DraftField o={c} k="credit" ctx={ctx} id={`${cid}-credit`} class="quiz-num" numeric optional label={t('quizStudio.partialCredit')} error={err(`/choices/${j}/credit`)} />
+              )}
+            </div>
+            <DraftField o={c} k="feedback" ctx={ctx} id={`${cid}-feedback`} optional label={t('quizStudio.choiceFeedback')} error={err(`/choices/${j}/feedback`)} />
+            {tools}
+          </>
+        )}
+      />
     </>
   );
 }
@@ -246,8 +298,8 @@ function TrueFalseEditor({ d, uid, path, ctx }: { d: Draft; uid: string; path: s
           { value: 'false', label: t('quiz.false') },
         ]}
       />
-      <TextField id={`${uid}-fbt`} optional label={t('quizStudio.feedbackTrue')} value={d.feedbackTrue} error={ctx.errors[`${path}/feedbackTrue`]} onInput={(v) => ((d.feedbackTrue = v), ctx.changed())} />
-      <TextField id={`${uid}-fbf`} optional label={t('quizStudio.feedbackFalse')} value={d.feedbackFalse} error={ctx.errors[`${path}/feedbackFalse`]} onInput={(v) => ((d.feedbackFalse = v), ctx.changed())} />
+      <DraftField o={d} k="feedbackTrue" ctx={ctx} id={`${uid}-fbt`} optional label={t('quizStudio.feedbackTrue')} error={ctx.errors[`${path}/feedbackTrue`]} />
+      <DraftField o={d} k="feedbackFalse" ctx={ctx} id={`${uid}-fbf`} optional label={t('quizStudio.feedbackFalse')} error={ctx.errors[`${path}/feedbackFalse`]} />
     </>
   );
 }
@@ -256,79 +308,60 @@ function NumericEditor({ d, uid, path, ctx }: { d: Draft; uid: string; path: str
   const err = (p: string) => ctx.errors[`${path}${p}`];
   return (
     <>
-      <fieldset class="quiz-edit-group">
-        <legend>{t('quizStudio.acceptedNumbers')}</legend>
-        <p class="hint">{t('quizStudio.acceptedNumbersHint')}</p>
-        <GroupError error={err('/answers')} />
-        <ol class="quiz-edit-rows">
-          {d.numeric.map((a, j) => {
-            const aid = `${uid}-num-${a.key}`;
-            const noun = t('quizStudio.answerN', { n: j + 1 });
-            return (
-              <li key={a.key} class="quiz-edit-row">
-                <fieldset class="quiz-edit-subgroup">
-                  <legend>{noun}</legend>
-                  <GroupError error={err(`/answers/${j}`)} />
-                  <RadioGroup
-                    name={`${aid}-kind`}
-                    legend={t('quizStudio.numKind')}
-                    value={a.kind}
-                    onChange={(v) => ((a.kind = v), ctx.changed())}
-                    options={[
-                      { value: 'value', label: t('quizStudio.numKind.value') },
-                      { value: 'range', label: t('quizStudio.numKind.range') },
-                    ]}
-                  />
-                  {a.kind === 'value' ? (
-                    <div class="quiz-edit-inline">
-                      <TextField id={`${aid}-value`} class="quiz-num" numeric label={t('quizStudio.value')} value={a.value} error={err(`/answers/${j}/value`)} onInput={(v) => ((a.value = v), ctx.changed())} />
-                      <TextField
-                        id={`${aid}-tolerance`}
-                        class="quiz-num"
-                        numeric
-                        optional
-                        label={t('quizStudio.tolerance')}
-                        value={a.tolerance}
-                        error={err(`/answers/${j}/tolerance`)}
-                        onInput={(v) => ((a.tolerance = v), ctx.changed())}
-                      />
-                      <SelectField
-                        id={`${aid}-relative`}
-                        label={t('quizStudio.toleranceKind')}
-                        value={a.relative ? 'relative' : 'absolute'}
-                        onChange={(v) => ((a.relative = v === 'relative'), ctx.changed())}
-                        options={[
-                          { value: 'absolute', label: t('quizStudio.toleranceAbsolute') },
-                          { value: 'relative', label: t('quizStudio.toleranceRelative') },
-                        ]}
-                      />
-                    </div>
-                  ) : (
-                    <div class="quiz-edit-inline">
-                      <TextField id={`${aid}-min`} class="quiz-num" numeric label={t('quizStudio.min')} value={a.min} error={err(`/answers/${j}/min`)} onInput={(v) => ((a.min = v), ctx.changed())} />
-                      <TextField id={`${aid}-max`} class="quiz-num" numeric label={t('quizStudio.max')} value={a.max} error={err(`/answers/${j}/max`)} onInput={(v) => ((a.max = v), ctx.changed())} />
-                    </div>
-                  )}
-                  <TextField id={`${aid}-credit`} class="quiz-num" numeric label={t('quizStudio.credit')} value={a.credit} error={err(`/answers/${j}/credit`)} onInput={(v) => ((a.credit = v), ctx.changed())} />
-                  <TextField id={`${aid}-feedback`} optional label={t('quizStudio.answerFeedback')} value={a.feedback} error={err(`/answers/${j}/feedback`)} onInput={(v) => ((a.feedback = v), ctx.changed())} />
-                  <RowTools list={d.numeric} index={j} uid={aid} noun={noun} ctx={ctx} min={1} />
-                </fieldset>
-              </li>
-            );
-          })}
-        </ol>
-        <AddButton
-          id={`${uid}-num-add`}
-          label={t('quizStudio.addAnswer')}
-          onClick={() => {
-            const a = numericAnswer();
-            d.numeric.push(a);
-            ctx.focusLater(`${uid}-num-${a.key}-kind-value`);
-            ctx.changed();
-          }}
-        />
-      </fieldset>
-      <TextField id={`${uid}-wrong`} optional label={t('quizStudio.wrongFeedback')} value={d.wrongFeedback} error={err('/wrongFeedback')} onInput={(v) => ((d.wrongFeedback = v), ctx.changed())} />
+      <ListEditor
+        listId={`${uid}-num`}
+        legend={t('quizStudio.acceptedNumbers')}
+        hint={t('quizStudio.acceptedNumbersHint')}
+        error={err('/answers')}
+        list={d.numeric}
+        noun={(n) => t('quizStudio.answerN', { n })}
+        min={1}
+        addLabel={t('quizStudio.addAnswer')}
+        create={numericAnswer}
+        focus="kind-value"
+        ctx={ctx}
+        row={({ x: a, j, rid: aid, noun, tools }) => (
+          <fieldset class="quiz-edit-subgroup">
+            <legend>{noun}</legend>
+            <GroupError error={err(`/answers/${j}`)} />
+            <RadioGroup
+              name={`${aid}-kind`}
+              legend={t('quizStudio.numKind')}
+              value={a.kind}
+              onChange={(v) => ((a.kind = v), ctx.changed())}
+              options={[
+                { value: 'value', label: t('quizStudio.numKind.value') },
+                { value: 'range', label: t('quizStudio.numKind.range') },
+              ]}
+            />
+            {a.kind === 'value' ? (
+              <div class="quiz-edit-inline">
+                <DraftField o={a} k="value" ctx={ctx} id={`${aid}-value`} class="quiz-num" numeric label={t('quizStudio.value')} error={err(`/answers/${j}/value`)} />
+                <DraftField o={a} k="tolerance" ctx={ctx} id={`${aid}-tolerance`} class="quiz-num" numeric optional label={t('quizStudio.tolerance')} error={err(`/answers/${j}/tolerance`)} />
+                <SelectField
+                  id={`${aid}-relative`}
+                  label={t('quizStudio.toleranceKind')}
+                  value={a.relative ? 'relative' : 'absolute'}
+                  onChange={(v) => ((a.relative = v === 'relative'), ctx.changed())}
+                  options={[
+                    { value: 'absolute', label: t('quizStudio.toleranceAbsolute') },
+                    { value: 'relative', label: t('quizStudio.toleranceRelative') },
+                  ]}
+                />
+              </div>
+            ) : (
+              <div class="quiz-edit-inline">
+                <DraftField o={a} k="min" ctx={ctx} id={`${aid}-min`} class="quiz-num" numeric label={t('quizStudio.min')} error={err(`/answers/${j}/min`)} />
+                <DraftField o={a} k="max" ctx={ctx} id={`${aid}-max`} class="quiz-num" numeric label={t('quizStudio.max')} error={err(`/answers/${j}/max`)} />
+              </div>
+            )}
+            <DraftField o={a} k="credit" ctx={ctx} id={`${aid}-credit`} class="quiz-num" numeric label={t('quizStudio.credit')} error={err(`/answers/${j}/credit`)} />
+            <DraftField o={a} k="feedback" ctx={ctx} id={`${aid}-feedback`} optional label={t('quizStudio.answerFeedback')} error={err(`/answers/${j}/feedback`)} />
+            {tools}
+          </fieldset>
+        )}
+      />
+      <DraftField o={d} k="wrongFeedback" ctx={ctx} id={`${uid}-wrong`} optional label={t('quizStudio.wrongFeedback')} error={err('/wrongFeedback')} />
     </>
   );
 }
@@ -337,37 +370,49 @@ function TextAnswersEditor({ d, uid, path, ctx }: { d: Draft; uid: string; path:
   const err = (p: string) => ctx.errors[`${path}${p}`];
   return (
     <>
-      <fieldset class="quiz-edit-group">
-        <legend>{t('quizStudio.acceptedTexts')}</legend>
-        <GroupError error={err('/answers')} />
-        <ol class="quiz-edit-rows">
-          {d.accepted.map((a, j) => {
-            const aid = `${uid}-txt-${a.key}`;
-            const noun = t('quizStudio.answerN', { n: j + 1 });
-            return (
-              <li key={a.key} class="quiz-edit-row">
-                <TextField id={`${aid}-text`} label={noun} value={a.text} error={err(`/answers/${j}/text`)} onInput={(v) => ((a.text = v), ctx.changed())} />
-                <TextField id={`${aid}-credit`} class="quiz-num" numeric label={t('quizStudio.credit')} value={a.credit} error={err(`/answers/${j}/credit`)} onInput={(v) => ((a.credit = v), ctx.changed())} />
-                <TextField id={`${aid}-feedback`} optional label={t('quizStudio.answerFeedback')} value={a.feedback} error={err(`/answers/${j}/feedback`)} onInput={(v) => ((a.feedback = v), ctx.changed())} />
-                <RowTools list={d.accepted} index={j} uid={aid} noun={noun} ctx={ctx} min={1} />
-              </li>
-            );
-          })}
-        </ol>
-        <AddButton
-          id={`${uid}-txt-add`}
-          label={t('quizStudio.addAnswer')}
-          onClick={() => {
-            const a = acceptedAnswer();
-            d.accepted.push(a);
-            ctx.focusLater(`${uid}-txt-${a.key}-text`);
-            ctx.changed();
-          }}
-        />
-      </fieldset>
+      <ListEditor
+        listId={`${uid}-txt`}
+        legend={t('quizStudio.acceptedTexts')}
+        error={err('/answers')}
+        list={d.accepted}
+        noun={(n) => t('quizStudio.answerN', { n })}
+        min={1}
+        addLabel={t('quizStudio.addAnswer')}
+        create={acceptedAnswer}
+        focus="text"
+        ctx={ctx}
+        row={({ x: a, j, rid: aid, noun, tools }) => (
+          <>
+            <DraftField o={a} k="text" ctx={ctx} id={`${aid}-text`} label={noun} error={err(`/answers/${j}/text`)} />
+            <DraftField o={a} k="credit" ctx={ctx} id={`${aid}-credit`} class="quiz-num" numeric label={t('quizStudio.credit')} error={err(`/answers/${j}/credit`)} />
+            <DraftField o={a} k="feedback" ctx={ctx} id={`${aid}-feedback`} optional label={t('quizStudio.answerFeedback')} error={err(`/answers/${j}/feedback`)} />
+            {tools}
+          </>
+        )}
+      />
       <CheckField id={`${uid}-case`} label={t('quizStudio.caseSensitive')} checked={d.caseSensitive} onChange={(v) => ((d.caseSensitive = v), ctx.changed())} />
       <CheckField id={`${uid}-ws`} label={t('quizStudio.exactWhitespace')} checked={d.exactWhitespace} onChange={(v) => ((d.exactWhitespace = v), ctx.changed())} />
     </>
+  );
+}
+
+/** A list of one-line entries: ordering items, matching distractors. */
+function ItemList({ list, error, itemError, ...rest }: Omit<Parameters<typeof ListEditor<DraftItem>>[0], 'row' | 'create' | 'focus' | 'compact'> & { itemError: (j: number) => string | undefined }) {
+  return (
+    <ListEditor
+      {...rest}
+      list={list}
+      error={error}
+      compact
+      create={() => item()}
+      focus="text"
+      row={({ x, j, rid, noun, tools }) => (
+        <>
+          <DraftField o={x} k="text" ctx={rest.ctx} id={`${rid}-text`} label={noun} error={itemError(j)} />
+          {tools}
+        </>
+      )}
+    />
   );
 }
 
@@ -387,33 +432,18 @@ function OrderingEditor({ d, uid, path, ctx }: { d: Draft; uid: string; path: st
           { value: 'allOrNothing', label: t('quizStudio.scoring.allOrNothing') },
         ]}
       />
-      <fieldset class="quiz-edit-group">
-        <legend>{t('quizStudio.items')}</legend>
-        <p class="hint">{t('quizStudio.itemsHint')}</p>
-        <GroupError error={err('/items')} />
-        <ol class="quiz-edit-rows">
-          {d.items.map((it, j) => {
-            const iid = `${uid}-it-${it.key}`;
-            const noun = t('quizStudio.itemN', { n: j + 1 });
-            return (
-              <li key={it.key} class="quiz-edit-row quiz-edit-row--compact">
-                <TextField id={`${iid}-text`} label={noun} value={it.text} error={err(`/items/${j}/text`)} onInput={(v) => ((it.text = v), ctx.changed())} />
-                <RowTools list={d.items} index={j} uid={iid} noun={noun} ctx={ctx} min={2} />
-              </li>
-            );
-          })}
-        </ol>
-        <AddButton
-          id={`${uid}-it-add`}
-          label={t('quizStudio.addItem')}
-          onClick={() => {
-            const x = item();
-            d.items.push(x);
-            ctx.focusLater(`${uid}-it-${x.key}-text`);
-            ctx.changed();
-          }}
-        />
-      </fieldset>
+      <ItemList
+        listId={`${uid}-it`}
+        legend={t('quizStudio.items')}
+        hint={t('quizStudio.itemsHint')}
+        error={err('/items')}
+        itemError={(j) => err(`/items/${j}/text`)}
+        list={d.items}
+        noun={(n) => t('quizStudio.itemN', { n })}
+        min={2}
+        addLabel={t('quizStudio.addItem')}
+        ctx={ctx}
+      />
     </>
   );
 }
@@ -433,64 +463,43 @@ function MatchingEditor({ d, uid, path, ctx }: { d: Draft; uid: string; path: st
           { value: 'allOrNothing', label: t('quizStudio.scoring.allOrNothing') },
         ]}
       />
-      <fieldset class="quiz-edit-group">
-        <legend>{t('quizStudio.pairs')}</legend>
-        <GroupError error={err('/pairs')} />
-        <ol class="quiz-edit-rows">
-          {d.pairs.map((p, j) => {
-            const pid = `${uid}-pr-${p.key}`;
-            const noun = t('quizStudio.pairN', { n: j + 1 });
-            return (
-              <li key={p.key} class="quiz-edit-row">
-                <div class="quiz-edit-inline quiz-edit-inline--grow">
-                  <TextField id={`${pid}-left`} label={t('quizStudio.left', { n: j + 1 })} value={p.left} error={err(`/pairs/${j}/left`)} onInput={(v) => ((p.left = v), ctx.changed())} />
-                  <TextField id={`${pid}-right`} label={t('quizStudio.right', { n: j + 1 })} value={p.right} error={err(`/pairs/${j}/right`)} onInput={(v) => ((p.right = v), ctx.changed())} />
-                </div>
-                <RowTools list={d.pairs} index={j} uid={pid} noun={noun} ctx={ctx} min={2} />
-              </li>
-            );
-          })}
-        </ol>
-        <AddButton
-          id={`${uid}-pr-add`}
-          label={t('quizStudio.addPair')}
-          onClick={() => {
-            const p = pair();
-            d.pairs.push(p);
-            ctx.focusLater(`${uid}-pr-${p.key}-left`);
-            ctx.changed();
-          }}
-        />
-      </fieldset>
-      <fieldset class="quiz-edit-group">
-        <legend>
-          {t('quizStudio.distractors')} <span class="optional">({t('form.optional')})</span>
-        </legend>
-        <p class="hint">{t('quizStudio.distractorsHint')}</p>
-        <GroupError error={err('/distractors')} />
-        <ol class="quiz-edit-rows">
-          {d.distractors.map((x, j) => {
-            const xid = `${uid}-ds-${x.key}`;
-            const noun = t('quizStudio.distractorN', { n: j + 1 });
-            return (
-              <li key={x.key} class="quiz-edit-row quiz-edit-row--compact">
-                <TextField id={`${xid}-text`} label={noun} value={x.text} error={err(`/distractors/${j}`)} onInput={(v) => ((x.text = v), ctx.changed())} />
-                <RowTools list={d.distractors} index={j} uid={xid} noun={noun} ctx={ctx} min={0} />
-              </li>
-            );
-          })}
-        </ol>
-        <AddButton
-          id={`${uid}-ds-add`}
-          label={t('quizStudio.addDistractor')}
-          onClick={() => {
-            const x = item();
-            d.distractors.push(x);
-            ctx.focusLater(`${uid}-ds-${x.key}-text`);
-            ctx.changed();
-          }}
-        />
-      </fieldset>
+      <ListEditor
+        listId={`${uid}-pr`}
+        legend={t('quizStudio.pairs')}
+        error={err('/pairs')}
+        list={d.pairs}
+        noun={(n) => t('quizStudio.pairN', { n })}
+        min={2}
+        addLabel={t('quizStudio.addPair')}
+        create={pair}
+        focus="left"
+        ctx={ctx}
+        row={({ x: p, j, rid: pid, tools }) => (
+          <>
+            <div class="quiz-edit-inline quiz-edit-inline--grow">
+              <DraftField o={p} k="left" ctx={ctx} id={`${pid}-left`} label={t('quizStudio.left', { n: j + 1 })} error={err(`/pairs/${j}/left`)} />
+              <DraftField o={p} k="right" ctx={ctx} id={`${pid}-right`} label={t('quizStudio.right', { n: j + 1 })} error={err(`/pairs/${j}/right`)} />
+            </div>
+            {tools}
+          </>
+        )}
+      />
+      <ItemList
+        listId={`${uid}-ds`}
+        legend={
+          <>
+            {t('quizStudio.distractors')} <span class="optional">({t('form.optional')})</span>
+          </>
+        }
+        hint={t('quizStudio.distractorsHint')}
+        error={err('/distractors')}
+        itemError={(j) => err(`/distractors/${j}`)}
+        list={d.distractors}
+        noun={(n) => t('quizStudio.distractorN', { n })}
+        min={0}
+        addLabel={t('quizStudio.addDistractor')}
+        ctx={ctx}
+      />
     </>
   );
 }
@@ -540,20 +549,7 @@ function QuestionCard({
             {open ? t('quizStudio.collapse') : t('quizStudio.expand')}
             <span class="visually-hidden"> {noun}</span>
           </button>
-          <button id={`${uid}-up`} type="button" class="button button--small" aria-disabled={index === 0 ? 'true' : undefined} onClick={() => move(index - 1, `qe-${d.key}-up`)}>
-            <span aria-hidden="true">↑</span>
-            <span class="visually-hidden">{t('quizStudio.moveUp', { what: noun })}</span>
-          </button>
-          <button
-            id={`${uid}-down`}
-            type="button"
-            class="button button--small"
-            aria-disabled={index === list.length - 1 ? 'true' : undefined}
-            onClick={() => move(index + 1, `qe-${d.key}-down`)}
-          >
-            <span aria-hidden="true">↓</span>
-            <span class="visually-hidden">{t('quizStudio.moveDown', { what: noun })}</span>
-          </button>
+          <MoveButtons uid={uid} index={index} length={list.length} noun={noun} move={move} />
           <button type="button" class="button button--small quiz-delete" onClick={onDelete}>
             {t('quizStudio.delete')}
             <span class="visually-hidden"> {noun}</span>
@@ -574,10 +570,10 @@ function QuestionCard({
               }}
               options={TYPES.map((ty) => ({ value: ty, label: typeLabel(ty) }))}
             />
-            <TextField id={`${uid}-text`} area rows={3} label={t('quizStudio.text')} hint={t('quizStudio.textHint')} value={d.text} error={err('/text')} onInput={(v) => ((d.text = v), ctx.changed())} />
+            <DraftField o={d} k="text" ctx={ctx} id={`${uid}-text`} area rows={3} label={t('quizStudio.text')} hint={t('quizStudio.textHint')} error={err('/text')} />
             <div class="quiz-edit-inline quiz-edit-inline--grow">
-              <TextField id={`${uid}-title`} optional label={t('quizStudio.title')} hint={t('quizStudio.titleHint')} value={d.title} error={err('/title')} onInput={(v) => ((d.title = v), ctx.changed())} maxLength={200} />
-              <TextField id={`${uid}-points`} class="quiz-num" numeric label={t('quizStudio.points')} value={d.points} error={err('/points')} onInput={(v) => ((d.points = v), ctx.changed())} />
+              <DraftField o={d} k="title" ctx={ctx} id={`${uid}-title`} optional label={t('quizStudio.title')} hint={t('quizStudio.titleHint')} error={err('/title')} maxLength={200} />
+              <DraftField o={d} k="points" ctx={ctx} id={`${uid}-points`} class="quiz-num" numeric label={t('quizStudio.points')} error={err('/points')} />
             </div>
             {d.type === 'single' || d.type === 'multiple' ? (
               <ChoicesEditor {...props} />
@@ -592,16 +588,17 @@ function QuestionCard({
             ) : (
               <MatchingEditor {...props} />
             )}
-            <TextField
+            <DraftField
+              o={d}
+              k="explanation"
+              ctx={ctx}
               id={`${uid}-explanation`}
               area
               rows={2}
               optional
               label={t('quizStudio.explanation')}
               hint={t('quizStudio.explanationHint')}
-              value={d.explanation}
               error={err('/explanation')}
-              onInput={(v) => ((d.explanation = v), ctx.changed())}
             />
           </>
         )}
@@ -629,7 +626,7 @@ function SettingsEditor({ s, ctx, poolSize }: { s: DraftSettings; ctx: Ctx; pool
           ]}
         />
         <div>
-          <TextField id="qs-passmark" class="quiz-num" numeric label={t('quizStudio.passMark')} value={s.passMark} error={err('passMark')} onInput={(v) => ((s.passMark = v), ctx.changed())} />
+          <DraftField o={s} k="passMark" ctx={ctx} id="qs-passmark" class="quiz-num" numeric label={t('quizStudio.passMark')} error={err('passMark')} />
           <RadioGroup
             name="qs-attempts"
             legend={t('quizStudio.maxAttempts')}
@@ -641,7 +638,7 @@ function SettingsEditor({ s, ctx, poolSize }: { s: DraftSettings; ctx: Ctx; pool
             ]}
           />
           {s.limited && (
-            <TextField id="qs-max" class="quiz-num" numeric label={t('quizStudio.attemptsNumber')} value={s.maxAttempts} error={err('maxAttempts')} onInput={(v) => ((s.maxAttempts = v), ctx.changed())} />
+            <DraftField o={s} k="maxAttempts" ctx={ctx} id="qs-max" class="quiz-num" numeric label={t('quizStudio.attemptsNumber')} error={err('maxAttempts')} />
           )}
         </div>
         <div>
@@ -669,15 +666,16 @@ function SettingsEditor({ s, ctx, poolSize }: { s: DraftSettings; ctx: Ctx; pool
           />
           <CheckField id="qs-draw" label={t('quizStudio.draw')} checked={s.draw} onChange={(v) => ((s.draw = v), ctx.changed())} />
           {s.draw && (
-            <TextField
+            <DraftField
+              o={s}
+              k="drawCount"
+              ctx={ctx}
               id="qs-draw-count"
               class="quiz-num"
               numeric
               label={t('quizStudio.drawCount')}
               hint={t('quizStudio.drawCountHint', { pool: poolSize })}
-              value={s.drawCount}
               error={err('drawCount')}
-              onInput={(v) => ((s.drawCount = v), ctx.changed())}
             />
           )}
         </div>
