@@ -14,6 +14,12 @@ export type Access = 'public' | 'user' | 'admin' | `role:${Role}`;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * `false`: the route never looks at who is calling (e.g. /hls, authorised by its URL signature), so the
+     * session cookie is not resolved for it (no DB read, no lastActiveAt refresh) and `request.user` stays null.
+     * Only allowed with `access: 'public'`.
+     */
+    session?: false;
   }
   interface FastifyRequest {
     user: UserRow | null;
@@ -64,29 +70,35 @@ export function registerAuth(app: FastifyInstance, deps: { config: Config; sessi
     if ((url.startsWith('/api/') || url.startsWith('/bridges/')) && !route.config?.access) {
       throw new Error(`Route ${route.method} ${url} does not declare config.access`);
     }
-  });
-
-  // Both run before the body is parsed or validated, so an anonymous caller learns nothing from a 400.
-  app.addHook('onRequest', async (request) => {
-    const token = request.cookies[cookieName];
-    if (!token) return;
-    const found = deps.sessions.validate(token);
-    if (found) {
-      request.user = found.user;
-      request.session = found.session;
+    if (route.config?.session === false && route.config.access !== 'public') {
+      throw new Error(`Route ${route.method} ${url} declares config.session: false, which needs access 'public'`);
     }
   });
 
-  app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config?.access;
-    if (!access || access === 'public') return;
-    if (!request.user) throw unauthenticated();
-    if (access === 'user') return;
-    if (access === 'admin') {
-      if (!isAdmin(request.user)) throw forbidden('Only platform administrators may do this.');
-      return;
+  // Runs before the body is parsed or validated, so an anonymous caller learns nothing from a 400. One callback
+  // hook rather than two async ones: it runs on every request, and each async hook costs a promise and a tick.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const config = request.routeOptions.config;
+    if (config?.session !== false) {
+      const token = request.cookies[cookieName];
+      if (token) {
+        const found = deps.sessions.validate(token);
+        if (found) {
+          request.user = found.user;
+          request.session = found.session;
+        }
+      }
     }
-    const role = access.slice('role:'.length) as Role;
-    if (!hasRole(request.user, role)) throw forbidden(`Only users with the role ${role} may do this.`);
+    done(accessError(config?.access, request.user));
   });
+}
+
+/** Why `user` may not call a route declaring `access`, or undefined if they may. */
+function accessError(access: Access | undefined, user: UserRow | null): Error | undefined {
+  if (!access || access === 'public') return undefined;
+  if (!user) return unauthenticated();
+  if (access === 'user') return undefined;
+  if (access === 'admin') return isAdmin(user) ? undefined : forbidden('Only platform administrators may do this.');
+  const role = access.slice('role:'.length) as Role;
+  return hasRole(user, role) ? undefined : forbidden(`Only users with the role ${role} may do this.`);
 }

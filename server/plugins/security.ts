@@ -22,11 +22,13 @@ export function isCrossSiteRequest(headers: Record<string, string | string[] | u
 
 export async function registerSecurity(app: FastifyInstance, config: Config) {
   const allowed = new Set([new URL(config.baseUrl).origin]);
-  app.addHook('onRequest', async (request) => {
-    if (!UNSAFE.has(request.method)) return;
-    if (isCrossSiteRequest(request.headers, allowed)) {
-      throw new AppError(403, 'LEERPAD_CSRF', 'Forbidden', 'Cross-site requests that change data are refused.');
+  // A callback hook, not an async one: it runs on every request (media included) and a safe method returns at once.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (UNSAFE.has(request.method) && isCrossSiteRequest(request.headers, allowed)) {
+      done(new AppError(403, 'LEERPAD_CSRF', 'Forbidden', 'Cross-site requests that change data are refused.'));
+      return;
     }
+    done();
   });
 
   const helmetOptions = {

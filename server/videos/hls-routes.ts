@@ -74,7 +74,8 @@ export function hlsRoutes(deps: VideoDeps) {
 
   return async function (app: App) {
     app.get('/hls/:token/:videoId/*', {
-      config: { access: 'public' },
+      // The signature is the permission: the session cookie a browser sends along is never resolved (no DB read).
+      config: { access: 'public', session: false },
       // CSP, frame and referrer policies mean nothing on media files and cost ~a dozen headers per segment;
       // the two that do matter here are set below.
       helmet: false,

@@ -132,6 +132,16 @@ describe('security headers and OpenAPI', () => {
       }).ready(),
     ).rejects.toThrow(/config.access/);
   });
+  it('only a public route may opt out of the session lookup', async () => {
+    const { buildApp } = await import('../../server/app.ts');
+    const { openDb } = await import('../../db/client.ts');
+    const app = await buildApp({ config: t.config, db: openDb(':memory:') });
+    await expect(
+      app.register(async (scope) => {
+        scope.get('/api/sessionless', { config: { access: 'user', session: false } }, async () => 'x');
+      }).ready(),
+    ).rejects.toThrow(/session: false/);
+  });
 });
 
 describe('config', () => {

@@ -8,7 +8,7 @@ import { enrol, makeCourse, makeLesson } from '../helpers/factories.ts';
 import { buildMediaTestApp, makeClip, multipart, tempDir, waitFor, type MediaTestApp } from '../helpers/media.ts';
 import { videoForLesson, createVideoDeps } from '../../server/videos/service.ts';
 import type { UserRow } from '../../server/auth/session.ts';
-import { users } from '../../db/schema/index.ts';
+import { sessions, users } from '../../db/schema/index.ts';
 
 const LIMIT = 2 * 1024 * 1024;
 let t: MediaTestApp;
@@ -226,6 +226,28 @@ describe('processing, GET /api/videos/:id and signed /hls', () => {
 
     const poster = await t.app.inject({ method: 'GET', url: base + 'poster.jpg' });
     expect(poster.headers['content-type']).toBe('image/jpeg');
+  });
+
+  it('never resolves the session cookie a browser sends along to /hls: the signature alone authorises', async () => {
+    const sessionId = enrolled.cookie.slice(enrolled.cookie.indexOf('=') + 1).split('.')[0];
+    const lastActive = () => t.db.select().from(sessions).where(eq(sessions.id, sessionId)).get()!.lastActiveAt;
+    const before = lastActive();
+    // Past the once-a-minute refresh: any lookup of this session would now write lastActiveAt.
+    t.clock.advance(5 * 60_000);
+    const media = await t.app.inject({ method: 'GET', url: playbackUrl, headers: { cookie: enrolled.cookie } });
+    expect(media.statusCode).toBe(200);
+    expect(media.headers['x-content-type-options']).toBe('nosniff');
+    expect(media.headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(media.headers['set-cookie']).toBeUndefined();
+    expect(lastActive()).toBe(before);
+    // A valid session does not stand in for a signature.
+    const [, , token, ...rest] = playbackUrl.split('/');
+    const forged = `/hls/${token.replace(/\..*/, '.' + 'A'.repeat(32))}/${rest.join('/')}`;
+    expectProblem(await t.app.inject({ method: 'GET', url: forged, headers: { cookie: enrolled.cookie } }), 403);
+    expect(lastActive()).toBe(before);
+    // The control: an API request with the same cookie does resolve (and refresh) the session.
+    expect((await as(t, enrolled).get(`/api/videos/${videoId}`)).statusCode).toBe(200);
+    expect(lastActive()).toBe(t.clock());
   });
 
   it('refuses tampered, foreign and expired signatures with 403, and never serves originals or manifests', async () => {
