@@ -25,6 +25,7 @@ import { createLessonService } from '../../server/courses/lessons.ts';
 import { buildMatchQuery, searchCatalogue } from '../../server/courses/search.ts';
 import { cardsByIds } from '../../server/courses/views.ts';
 import type { CatalogueParams } from '../../server/courses/schema.ts';
+import { percentile, prng } from './lib.ts';
 
 export interface BenchOptions {
   courses?: number;
@@ -56,17 +57,6 @@ export interface BenchResult {
   queries: QueryResult[];
 }
 
-/** Deterministic, so runs compare. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SUBJECTS = [
   ['programmeren', '0613'], ['data-analyse', '0542'], ['statistiek', '0542'], ['sociologie', '0314'], ['economie', '0311'],
@@ -89,10 +79,6 @@ const SYL = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'te', 'vo', 'bri', 'dan', 'gel'
 /** A made-up word: filler that reads like text but matches nothing a user would type. */
 const syllables = (rnd: () => number) => Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => pick(rnd, SYL)).join('');
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /**

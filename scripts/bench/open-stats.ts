@@ -24,7 +24,7 @@ import { openDb, type Db } from '../../db/client.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { buildSnapshot } from '../../server/stats/snapshot.ts';
-import { percentile } from './lib.ts';
+import { percentile, prng } from './lib.ts';
 
 export interface BenchOptions {
   learners?: number;
@@ -48,17 +48,6 @@ export interface BenchResult {
   lines: Line[];
 }
 
-/** Deterministic, so runs compare. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Time-ordered ids in UUID form (like UUIDv7): index inserts append instead of splitting pages at random. */
 const id = (prefix: number, n: number) => {
