@@ -45,10 +45,11 @@ export function createAdminService(db: Db, clock: Clock, sessions: SessionStore,
       if (patch.roles) set.roles = [...new Set(patch.roles)];
       if (patch.institutionId !== undefined) set.institutionId = patch.institutionId;
       if (patch.disabled !== undefined) set.disabled = patch.disabled;
-      db.transaction((tx) => {
-        tx.update(users).set(set).where(eq(users.id, id)).run();
+      // Disabling and ending the sessions happen together: a disabled user is never left logged in.
+      db.transaction(() => {
+        db.update(users).set(set).where(eq(users.id, id)).run();
+        if (patch.disabled) sessions.revokeAll(id);
       });
-      if (patch.disabled) sessions.revokeAll(id);
       return db.select().from(users).where(eq(users.id, id)).get()!;
     },
   };
