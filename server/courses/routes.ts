@@ -4,11 +4,12 @@ import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { IdParams, NoContent, problems, type App } from '../http.ts';
 import { currentUser } from '../plugins/auth.ts';
-import { badRequest, notFound, unsupportedMediaType } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import { createCourseService, type CourseService } from './service.ts';
 import { createLessonService, type LessonExtras, type LessonService } from './lessons.ts';
 import { createEnrolmentService, type EnrolmentService } from './enrolment.ts';
+import { readSmallFile } from '../multipart.ts';
 import { COVER_FILE, COVER_MAX_BYTES, COVER_TYPES, createCoverService, type CoverService } from './cover.ts';
 import { searchCatalogue } from './search.ts';
 import { cardsByIds } from './views.ts';
@@ -188,10 +189,7 @@ export function courseRoutes({ db, courses, lessons, enrolments, covers }: Deps)
     }, async (request) => {
       const actor = currentUser(request);
       covers.check(actor, request.params.id);
-      if (!request.isMultipart()) throw unsupportedMediaType('Send the image as multipart/form-data.');
-      const file = await request.file({ limits: { fileSize: COVER_MAX_BYTES, files: 1 } });
-      if (!file) throw badRequest('The request carries no file.');
-      const data = await file.toBuffer(); // 413 past the limit
+      const data = await readSmallFile(request, { field: 'file', maxBytes: COVER_MAX_BYTES, what: 'the image' });
       return { coverUrl: await covers.save(actor, request.params.id, data) };
     });
 

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { readSmallFile } from '../multipart.ts';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -78,9 +79,7 @@ async function giftSource(request: FastifyRequest): Promise<string> {
     if (typeof request.body !== 'string') throw unsupportedMediaType('Send the GIFT file as text/plain or as the multipart field "file".');
     return request.body.replace(/^\uFEFF/, '');
   }
-  const file = await request.file({ limits: { fileSize: LIMITS.giftBytes, files: 1 } });
-  if (!file || file.fieldname !== 'file') throw badRequest('The multipart form needs the GIFT file in the field "file".');
-  const bytes = await file.toBuffer(); // throws 413 past the limit
+  const bytes = await readSmallFile(request, { field: 'file', maxBytes: LIMITS.giftBytes, what: 'the GIFT file' });
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
   } catch {

@@ -4,25 +4,13 @@ import { Value } from '@sinclair/typebox/value';
 import { IdParams, NoContent, problems, type App } from '../http.ts';
 import { currentUser } from '../plugins/auth.ts';
 import type { Config } from '../config.ts';
-import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
+import { badRequest, payloadTooLarge } from '../errors.ts';
+import { asClientError, requireMultipart } from '../multipart.ts';
 import { MAX_CAPTION_BYTES, type VideoService } from './service.ts';
 import { CaptionFields, CaptionParams, CaptionResponse, VideoResponse } from './schema.ts';
 
 /** Multipart framing overhead we allow on top of the file itself before refusing on Content-Length alone. */
 const MULTIPART_SLACK = 1024 * 1024;
-
-/**
- * Errors of the multipart parser that carry no status (busboy's "Unexpected end of form" on a truncated body)
- * are the client's doing: a cut-off or malformed upload, never a 500.
- */
-function asClientError(err: unknown): unknown {
-  if (err instanceof AppError || (err as { statusCode?: number }).statusCode) return err;
-  return badRequest('The upload was cut off or is not valid multipart/form-data.');
-}
-
-function requireMultipart(request: FastifyRequest) {
-  if (!request.isMultipart()) throw unsupportedMediaType('Send the file as multipart/form-data.');
-}
 
 async function videoPart(request: FastifyRequest): Promise<MultipartFile> {
   requireMultipart(request);

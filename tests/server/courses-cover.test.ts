@@ -80,3 +80,27 @@ describe('PUT /api/courses/:id/cover', () => {
     }
   });
 });
+
+describe('cover: who may, and bad uploads', () => {
+  it('401 anonymous, 403 a learner and another lecturer, 404 an unknown course; nothing changes', async () => {
+    const c = await makeCourse(t, w.owner, { publish: true });
+    expectProblem(await upload(null, c.id, PNG), 401);
+    expectProblem(await upload(w.learner, c.id, PNG), 403);
+    expectProblem(await upload(w.otherLecturer, c.id, PNG), 403);
+    expectProblem(await upload(w.owner, '00000000-0000-0000-0000-000000000000', PNG), 404);
+    expectProblem(await as(t, null).delete(`/api/courses/${c.id}/cover`), 401);
+    expectProblem(await as(t, w.learner).delete(`/api/courses/${c.id}/cover`), 403);
+    expectProblem(await as(t, w.otherLecturer).delete(`/api/courses/${c.id}/cover`), 403);
+    expectProblem(await as(t, w.owner).delete('/api/courses/00000000-0000-0000-0000-000000000000/cover'), 404);
+    expect((await as(t, null).get(`/api/courses/${c.id}`)).json().course.coverUrl).toBeNull();
+  });
+
+  it('a cut-off or boundary-less multipart body is a 400, never a 500', async () => {
+    const c = await makeCourse(t, w.owner, { publish: true });
+    const cut = Buffer.from('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nabc');
+    for (const [payload, contentType] of [[cut, 'multipart/form-data; boundary=xyz'], [Buffer.from('abc'), 'multipart/form-data']] as const) {
+      const res = await t.app.inject({ method: 'PUT', url: `/api/courses/${c.id}/cover`, payload, headers: { 'content-type': contentType, cookie: w.owner.cookie } });
+      expectProblem(res, 400);
+    }
+  });
+});
