@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,7 @@ interface LoadResult {
 /** autocannon, in a child process: each request is the next beat of the next learner (15 s further on). */
 const LOAD = `
 import autocannon from 'autocannon';
-const s = JSON.parse(process.env.LEERPAD_BENCH);
+const s = JSON.parse((await import('node:fs')).readFileSync(process.env.LEERPAD_BENCH, 'utf8'));
 const next = new Array(s.users.length).fill(0);
 let n = 0;
 const r = await autocannon({
@@ -77,7 +77,7 @@ process.stdout.write(JSON.stringify({ rps: r.requests.average, total: r.requests
 
 /** Learners at their own pace: a beat every 15 s, a course outline or progress view every 30 s, random phases. */
 const SIMULATE = `
-const s = JSON.parse(process.env.LEERPAD_BENCH);
+const s = JSON.parse((await import('node:fs')).readFileSync(process.env.LEERPAD_BENCH, 'utf8'));
 const lat = { heartbeat: [], progress: [], outline: [] };
 const failed = { heartbeat: 0, progress: 0, outline: 0 };
 const firstError = {};
@@ -123,10 +123,13 @@ process.stdout.write(JSON.stringify(out));
 `;
 
 function child<T>(script: string, settings: object, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
+  // Settings go through a file: 10,000 session cookies are more than one environment variable may hold (E2BIG).
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'leerpad-bench-load-')), 'settings.json');
+  writeFileSync(file, JSON.stringify(settings));
+  return new Promise<T>((resolve, reject) => {
     const p = spawn(process.execPath, ['--input-type=module', '-e', script], {
       cwd: root,
-      env: { ...process.env, LEERPAD_BENCH: JSON.stringify(settings) },
+      env: { ...process.env, LEERPAD_BENCH: file },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -134,6 +137,7 @@ function child<T>(script: string, settings: object, timeoutMs: number): Promise<
     const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
     p.on('exit', (code) => {
       clearTimeout(timer);
+      rmSync(path.dirname(file), { recursive: true, force: true });
       if (code !== 0) return reject(new Error(`load generator exited with ${code}: ${out.slice(0, 500)}`));
       try {
         resolve(JSON.parse(out) as T);

@@ -75,10 +75,9 @@ export function hlsRoutes(deps: VideoDeps) {
   return async function (app: App) {
     app.get('/hls/:token/:videoId/*', {
       // The signature is the permission: the session cookie a browser sends along is never resolved (no DB read).
-      config: { access: 'public', session: false },
+      config: { access: 'public', session: false, securityHeaders: false },
       // CSP, frame and referrer policies mean nothing on media files and cost ~a dozen headers per segment;
       // the two that do matter here are set below.
-      helmet: false,
       schema: {
         tags: ['videos'],
         summary: 'Signed HLS playlists, segments, posters and captions (URLs come from GET /api/videos/:id)',
