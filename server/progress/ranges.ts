@@ -112,3 +112,43 @@ export function clampPosition(position: number, durationSeconds: number | null):
   if (durationSeconds === null || !(durationSeconds > 0)) return p;
   return Math.min(p, round(durationSeconds));
 }
+
+// ---- plausibility: no more play than wall time allows ------------------------------------------------------
+
+/** The player's fastest speed (its menu stops at 2x): an honest player plays at most this much per wall second. */
+export const MAX_PLAYBACK_RATE = 2;
+/**
+ * Play a learner may report with no wall time behind it: the first beat of a lesson, a beat the network held
+ * back, the pagehide beat after a stretch without connection. Bigger than any gap between two beats (15 s at 2x).
+ */
+export const PLAY_BURST_SECONDS = 120;
+
+/** What is left of a learner's allowance for one lesson after their last beat. */
+export interface PlayBudget {
+  seconds: number;
+  at: number;
+}
+
+/**
+ * A token bucket: the allowance grows by MAX_PLAYBACK_RATE seconds of play per second of wall time, up to
+ * PLAY_BURST_SECONDS, and a full bucket is where every learner starts. A client claiming an hour of watching in one
+ * request, or firing beats faster than time passes, gets the burst and then real time at 2x, no more.
+ */
+export function playAllowance(budget: PlayBudget | undefined, now: number): number {
+  if (!budget) return PLAY_BURST_SECONDS;
+  const grown = budget.seconds + (Math.max(0, now - budget.at) / 1000) * MAX_PLAYBACK_RATE;
+  return Math.min(PLAY_BURST_SECONDS, grown);
+}
+
+/** The first `seconds` of a normalised list (the earliest part of the video), the rest dropped. */
+export function keepFirstSeconds(ranges: readonly Range[], seconds: number): Range[] {
+  const out: Range[] = [];
+  let left = Math.max(0, seconds);
+  for (const [a, b] of ranges) {
+    if (left <= 0) break;
+    const to = round(Math.min(b, a + left));
+    if (to > a) out.push([a, to]);
+    left -= to - a;
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { conflict, forbidden, notFound, unprocessable, badRequest } from '../err
 import { isCourseStaff, isEnrolled, readableLesson, visibleCourse } from '../courses/access.ts';
 import { coverUrl } from '../courses/views.ts';
 import { evaluateAwards } from '../credentials/awards.ts';
-import { clampPosition, mergeRanges, positionProblem, rangesProblem, reachesThreshold, totalSeconds, type Range } from './ranges.ts';
+import { clampPosition, keepFirstSeconds, mergeRanges, playAllowance, positionProblem, rangesProblem, reachesThreshold, totalSeconds, type PlayBudget, type Range } from './ranges.ts';
 import {
   completedLessonIds,
   flushPendingProgress,
@@ -214,7 +214,10 @@ export function createProgressService(opts: ProgressServiceOptions) {
   let pending = new Map<string, PendingBeat>();
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
-  const counters = { accepted: 0, persisted: 0, dropped: 0, flushes: 0 };
+  const counters = { accepted: 0, persisted: 0, dropped: 0, flushes: 0, implausibleSeconds: 0 };
+  // Each learner's allowance of play per lesson (a beat every 15 s keeps an entry warm; a forgotten one starts
+  // full again, which is the burst a first beat gets anyway). Per process.
+  const budgets = new TtlLru<PlayBudget>(50_000, 3_600_000, clock);
 
   const writeBatch = db.$client.transaction((batch: PendingBeat[]) => {
     let persisted = 0;
@@ -394,8 +397,17 @@ export function createProgressService(opts: ProgressServiceOptions) {
       const key = `${user.id}\u0000${info.lessonId}`;
       const entry = pending.get(key);
       const position = clampPosition(input.position, info.durationSeconds);
+      // Seconds played are checked against wall time (ranges.ts playAllowance); what is beyond it is not counted.
+      let played = mergeRanges([], input.ranges as Range[], info.durationSeconds);
+      const allowance = playAllowance(budgets.get(key), now);
+      const claimed = totalSeconds(played);
+      if (claimed > allowance) {
+        played = keepFirstSeconds(played, allowance);
+        counters.implausibleSeconds += claimed - totalSeconds(played);
+      }
+      budgets.set(key, { seconds: allowance - totalSeconds(played), at: now });
       if (entry) {
-        entry.ranges = mergeRanges(entry.ranges, input.ranges as Range[], info.durationSeconds);
+        entry.ranges = mergeRanges(entry.ranges, played, info.durationSeconds);
         entry.position = position;
         entry.at = now;
         entry.beats++;
@@ -405,7 +417,7 @@ export function createProgressService(opts: ProgressServiceOptions) {
           lessonId: info.lessonId,
           courseId: info.courseId,
           position,
-          ranges: mergeRanges([], input.ranges as Range[], info.durationSeconds),
+          ranges: played,
           durationSeconds: info.durationSeconds,
           completionPercent: info.completionPercent,
           at: now,

@@ -181,6 +181,8 @@ export interface BeatStats {
   dropped: number;
   flushes: number;
   pending: number;
+  /** Seconds of play claimed beyond what wall time allows (see playAllowance), not counted as watched. */
+  implausibleSeconds: number;
 }
 
 const buffers = new WeakMap<Db, Set<BeatBuffer>>();
@@ -199,7 +201,7 @@ export function flushPendingProgress(db: Db): void {
 
 /** Counters summed over the buffers of a database (benchmarks, health). */
 export function progressStats(db: Db): BeatStats {
-  const sum: BeatStats = { accepted: 0, persisted: 0, dropped: 0, flushes: 0, pending: 0 };
+  const sum: BeatStats = { accepted: 0, persisted: 0, dropped: 0, flushes: 0, pending: 0, implausibleSeconds: 0 };
   for (const b of buffers.get(db) ?? []) {
     const s = b.stats();
     for (const k of Object.keys(sum) as (keyof BeatStats)[]) sum[k] += s[k];

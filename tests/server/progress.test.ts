@@ -60,6 +60,7 @@ describe('POST /api/progress/heartbeat', () => {
     w.enrolIn(w.learner, course.id);
     const api = as(w.t, w.learner);
     await api.post('/api/progress/heartbeat', beat(video.id, [[0, 50]]));
+    w.t.clock.advance(30_000);
     await api.post('/api/progress/heartbeat', beat(video.id, [[0, 79]]));
     let p = await progressOf(w.learner, course.id);
     expect(p.lessons[0].completed).toBe(false);
@@ -86,9 +87,43 @@ describe('POST /api/progress/heartbeat', () => {
   it('never completes a video whose duration is unknown', async () => {
     const { course, lessons: [video] } = buildCourse(w.t, { modules: [[{ kind: 'video', duration: null }]] });
     w.enrolIn(w.learner, course.id);
-    expect((await as(w.t, w.learner).post('/api/progress/heartbeat', beat(video.id, [[0, 5000]]))).statusCode).toBe(204);
+    const api = as(w.t, w.learner);
+    for (let from = 0; from < 600; from += 30) {
+      expect((await api.post('/api/progress/heartbeat', beat(video.id, [[from, from + 30]]))).statusCode).toBe(204);
+      w.t.clock.advance(15_000);
+    }
     const p = await progressOf(w.learner, course.id);
-    expect(p.lessons[0]).toMatchObject({ completed: false, watchedSeconds: 5000 });
+    expect(p.lessons[0]).toMatchObject({ completed: false, watchedSeconds: 600 });
+  });
+
+  it('counts no more play than wall time allows: a burst, then at most 2 s of play per second', async () => {
+    const { course, lessons: [video] } = buildCourse(w.t, { modules: [[{ kind: 'video', duration: 3600 }]] });
+    w.enrolIn(w.learner, course.id);
+    const api = as(w.t, w.learner);
+    const before = progressStats(w.t.db).implausibleSeconds;
+    // One request claiming the whole hour: the first 120 s count, the resume position is kept.
+    expect((await api.post('/api/progress/heartbeat', beat(video.id, [[0, 3600]], 1800))).statusCode).toBe(204);
+    let p = await progressOf(w.learner, course.id);
+    expect(p.lessons[0]).toMatchObject({ watchedSeconds: 120, position: 1800, completed: false });
+    // Beats fired faster than time passes add nothing...
+    for (let i = 0; i < 5; i++) await api.post('/api/progress/heartbeat', beat(video.id, [[1000 + i * 100, 1100 + i * 100]]));
+    p = await progressOf(w.learner, course.id);
+    expect(p.lessons[0].watchedSeconds).toBe(120);
+    // ...and 15 s later, 30 s of play (2x) is believed, a minute is not.
+    w.t.clock.advance(15_000);
+    await api.post('/api/progress/heartbeat', beat(video.id, [[2000, 2060]]));
+    p = await progressOf(w.learner, course.id);
+    expect(p.lessons[0].watchedSeconds).toBe(150);
+    expect(progressStats(w.t.db).implausibleSeconds - before).toBe(3600 - 120 + 500 + 30);
+
+    // An honest player at 2x, a beat every 15 s, loses nothing.
+    const { course: c2, lessons: [v2] } = buildCourse(w.t, { modules: [[{ kind: 'video', duration: 3600 }]] });
+    w.enrolIn(w.learner, c2.id);
+    for (let i = 0; i < 40; i++) {
+      w.t.clock.advance(15_000);
+      await api.post('/api/progress/heartbeat', beat(v2.id, [[i * 30, i * 30 + 30]]));
+    }
+    expect((await progressOf(w.learner, c2.id)).lessons[0].watchedSeconds).toBe(1200);
   });
 
   it.each([
@@ -178,7 +213,10 @@ describe('flushing', () => {
     const { course, lessons: [video] } = buildCourse(own.t, { modules: [[{ kind: 'video', duration: 1000 }]] });
     own.enrolIn(own.learner, course.id);
     const api = as(own.t, own.learner);
-    for (let i = 0; i < 20; i++) expect((await api.post('/api/progress/heartbeat', beat(video.id, [[i * 10, i * 10 + 10]]))).statusCode).toBe(204);
+    for (let i = 0; i < 20; i++) {
+      expect((await api.post('/api/progress/heartbeat', beat(video.id, [[i * 10, i * 10 + 10]]))).statusCode).toBe(204);
+      own.t.clock.advance(10_000);
+    }
     await own.t.app.close();
     const saved = own.t.db.$client.prepare('SELECT * FROM lesson_progress WHERE lesson_id = ?').get(video.id);
     expect(saved).toMatchObject({ watched_seconds: 200, position: 200 });

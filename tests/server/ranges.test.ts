@@ -3,9 +3,13 @@ import {
   capRanges,
   clampPosition,
   GAP_TOLERANCE,
+  keepFirstSeconds,
+  MAX_PLAYBACK_RATE,
   MAX_SECONDS,
   MAX_STORED_RANGES,
   mergeRanges,
+  PLAY_BURST_SECONDS,
+  playAllowance,
   positionProblem,
   rangesProblem,
   reachesThreshold,
@@ -119,5 +123,25 @@ describe('thresholds and positions', () => {
     expect(clampPosition(130, 100)).toBe(100);
     expect(clampPosition(42.1234, 100)).toBe(42.123);
     expect(clampPosition(42, null)).toBe(42);
+  });
+});
+
+describe('play allowance (seconds played against wall time)', () => {
+  it('starts full, grows at the fastest playback rate, and never beyond the burst', () => {
+    expect(playAllowance(undefined, 0)).toBe(PLAY_BURST_SECONDS);
+    expect(playAllowance({ seconds: 0, at: 1_000 }, 1_000)).toBe(0);
+    expect(playAllowance({ seconds: 0, at: 1_000 }, 16_000)).toBe(15 * MAX_PLAYBACK_RATE);
+    expect(playAllowance({ seconds: 100, at: 0 }, 3_600_000)).toBe(PLAY_BURST_SECONDS);
+    // A clock that went backwards gives nothing, and takes nothing.
+    expect(playAllowance({ seconds: 10, at: 5_000 }, 1_000)).toBe(10);
+  });
+  it('keeps the earliest seconds of a normalised list', () => {
+    const r: Range[] = [[0, 10], [20, 30], [40, 50]];
+    expect(keepFirstSeconds(r, 15)).toEqual([[0, 10], [20, 25]]);
+    expect(keepFirstSeconds(r, 30)).toEqual(r);
+    expect(keepFirstSeconds(r, 100)).toEqual(r);
+    expect(keepFirstSeconds(r, 0)).toEqual([]);
+    expect(keepFirstSeconds(r, -5)).toEqual([]);
+    expect(totalSeconds(keepFirstSeconds([[0.5, 1.25], [3, 9]], 2.5))).toBe(2.5);
   });
 });
