@@ -13,6 +13,7 @@ import { courses, modules } from '../../db/schema/index.ts';
 import { seedDemoCourses, DEMO_COURSE_SLUG } from '../courses/demo.ts';
 import { addDemoQuiz } from '../quizzes/demo.ts';
 import { seedDemoVideo } from '../videos/demo.ts';
+import { seedDemoProgress } from '../progress/demo.ts';
 
 export interface DemoAccount {
   role: string;
@@ -96,3 +97,4 @@ demoSeeds.push(async (ctx) => {
   await seedDemoVideo(ctx, moduleId);
   addDemoQuiz({ db: ctx.db, clock: ctx.clock, moduleId });
 });
+demoSeeds.push(seedDemoProgress);
