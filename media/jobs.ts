@@ -56,6 +56,13 @@ export interface JobQueue {
   /** Ends the leases of running jobs whose owner is known to be dead, so they need not wait for the lease to run out. */
   recoverAbandoned(isDead: (owner: string) => boolean): Job[];
   get(id: string): Job | null;
+  /** Queued and running jobs of one kind (a small set: finished jobs are not included). */
+  active(kind: string): Job[];
+  /**
+   * Ends a queued or running job for good without it running (again): what it was for is gone. A worker running
+   * it loses its lease, notices at its next heartbeat and stops. False when the job was not queued or running.
+   */
+  cancel(id: string, reason: string): boolean;
   /** In-process notification, so a worker in the same process starts at once instead of at its next poll. */
   onEnqueue(listener: (job: Job) => void): () => void;
 }
@@ -147,6 +154,11 @@ export function createSqliteQueue(db: Db, clock: () => number, opts: QueueOption
   const running = sqlite.prepare(`SELECT * FROM jobs WHERE status = 'running' AND lease_until >= @now`);
   const expire = sqlite.prepare(`UPDATE jobs SET lease_until = @past, updated_at = @now WHERE id = @id AND status = 'running' AND lease_owner = @owner RETURNING *`);
   const get = sqlite.prepare(`SELECT * FROM jobs WHERE id = ?`);
+  const active = sqlite.prepare(`SELECT * FROM jobs WHERE kind = ? AND status IN ('queued', 'running') ORDER BY run_after, created_at`);
+  const cancel = sqlite.prepare(
+    `UPDATE jobs SET status = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL, updated_at = @now
+     WHERE id = @id AND status IN ('queued', 'running')`,
+  );
 
   const leaseParams = (l: Lease) => ({ id: l.id, owner: l.leaseOwner, attempts: l.attempts });
 
@@ -215,6 +227,14 @@ export function createSqliteQueue(db: Db, clock: () => number, opts: QueueOption
     get(id) {
       const row = get.get(id) as JobRow | undefined;
       return row ? toJob(row) : null;
+    },
+
+    active(kind) {
+      return (active.all(kind) as JobRow[]).map(toJob);
+    },
+
+    cancel(id, reason) {
+      return cancel.run({ id, error: `cancelled: ${reason}`.slice(0, MAX_ERROR), now: clock() }).changes === 1;
     },
 
     onEnqueue(listener) {

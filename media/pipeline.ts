@@ -19,7 +19,8 @@ import {
   POSTER,
   variantDir,
 } from './hls.ts';
-import { PermanentJobError, type Job, type JobQueue } from './jobs.ts';
+import { createSqliteQueue, PermanentJobError, type Job, type JobQueue } from './jobs.ts';
+import { DEFAULT_SUPERSEDED_GRACE_MS, queueOrphanedOutput, scheduleSuperseded } from './cleanup.ts';
 import { buildLadder, type Rendition } from './ladder.ts';
 import { probe, ProbeError, type ProbeResult } from './probe.ts';
 import { setProgress, transition, type VideoRow } from './states.ts';
@@ -74,6 +75,10 @@ export interface PipelineDeps {
   niceness?: number;
   /** ffmpeg time limit = fixed + perSecond * duration. */
   timeLimit?: { fixedMs: number; perSecondMs: number };
+  /** For the removal of superseded videos (media/cleanup.ts); a queue on `db` when not given. */
+  queue?: JobQueue;
+  /** How long a superseded video stays (open pages keep playing it): the signed-URL lifetime. */
+  supersededGraceMs?: number;
 }
 
 export const PID_FILE = 'ffmpeg.pid';
@@ -118,9 +123,17 @@ function promote(db: Db, video: VideoRow, now: number) {
   db.update(lessons).set({ videoId: video.id, updatedAt: now }).where(eq(lessons.id, video.lessonId)).run();
 }
 
+const queueOf = (deps: PipelineDeps) => deps.queue ?? createSqliteQueue(deps.db, deps.clock);
+
 function finish(deps: PipelineDeps, videoId: string, info: { durationSeconds: number; width: number; height: number; renditions: StoredRendition[] }) {
   const now = deps.clock();
   deps.db.transaction(() => {
+    // Deleted while transcoding: nothing becomes ready or current, and what this attempt published is removed.
+    // Not an error, so the job completes instead of retrying.
+    if (!deps.db.select({ id: videos.id }).from(videos).where(eq(videos.id, videoId)).get()) {
+      queueOrphanedOutput(queueOf(deps), videoId);
+      return;
+    }
     const ready = transition(deps.db, now, videoId, 'ready', {
       progress: 100,
       error: null,
@@ -131,6 +144,8 @@ function finish(deps: PipelineDeps, videoId: string, info: { durationSeconds: nu
       readyAt: now,
     });
     promote(deps.db, ready, now);
+    // The video this one replaced (or this one, if a newer upload already plays) goes after a grace period.
+    scheduleSuperseded(deps.db, queueOf(deps), ready.lessonId, deps.supersededGraceMs ?? DEFAULT_SUPERSEDED_GRACE_MS);
   });
 }
 
@@ -263,6 +278,8 @@ export function createTranscodeHandler(deps: PipelineDeps) {
     const manifest: Manifest = { durationSeconds: info.durationSeconds, width: info.width, height: info.height, renditions };
     // Written last: its presence in a published folder is the proof the folder is complete.
     await writeFile(path.join(out, MANIFEST), JSON.stringify(manifest));
+    // Deleted meanwhile: publish nothing (the temp folder goes with the job).
+    if (!deps.db.select({ id: videos.id }).from(videos).where(eq(videos.id, videoId)).get()) return;
     try {
       await deps.storage.putDir(out, prefix);
     } catch (err) {
@@ -279,7 +296,8 @@ export function createTranscodeHandler(deps: PipelineDeps) {
     const { videoId } = job.payload as TranscodePayload;
     const video = deps.db.select({ status: videos.status }).from(videos).where(eq(videos.id, videoId)).get();
     if (!video || video.status === 'ready' || video.status === 'failed') return;
-    transition(deps.db, deps.clock(), videoId, 'failed', { error: publicError(error) });
+    const failed = transition(deps.db, deps.clock(), videoId, 'failed', { error: publicError(error) });
+    scheduleSuperseded(deps.db, queueOf(deps), failed.lessonId, deps.supersededGraceMs ?? DEFAULT_SUPERSEDED_GRACE_MS);
   }
 
   /** An attempt failed and the job will run again later. */

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../db/client.ts';
 import { ConfigError, loadConfig } from '../server/config.ts';
+import { graceForUrlTtl } from './cleanup.ts';
 import { createSqliteQueue } from './jobs.ts';
 import type { Logger } from './pipeline.ts';
 import { createLocalStorage } from './storage.ts';
@@ -44,6 +45,7 @@ async function main() {
     concurrency: Math.max(1, config.workerConcurrency),
     ffmpegPath: config.ffmpegPath,
     ffprobePath: config.ffprobePath,
+    pipeline: { supersededGraceMs: graceForUrlTtl(config.mediaUrlTtlHours) },
   });
 
   let closing = false;

@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { resolveBinaries, type MediaBinaries } from './ffmpeg.ts';
 import { PermanentJobError, type Job, type JobQueue } from './jobs.ts';
 import { createTranscodeHandler, PID_FILE, type JobContext, type Logger, type PipelineDeps } from './pipeline.ts';
+import { createDeleteHandler } from './cleanup.ts';
 import type { LocalStorage } from './storage.ts';
 
 /**
@@ -254,16 +255,18 @@ export interface MediaWorkerDeps {
   ffprobePath?: string;
   leaseMs?: number;
   pollMs?: number;
-  pipeline?: Partial<Pick<PipelineDeps, 'preset' | 'segmentSeconds' | 'niceness' | 'timeLimit'>>;
+  pipeline?: Partial<Pick<PipelineDeps, 'preset' | 'segmentSeconds' | 'niceness' | 'timeLimit' | 'supersededGraceMs'>>;
 }
 
 /** The worker with the media handlers wired: what server/main.ts and media/worker-main.ts start. */
 export function createMediaWorker(deps: MediaWorkerDeps): Worker {
   const binaries = deps.binaries ?? resolveBinaries({ ffmpegPath: deps.ffmpegPath, ffprobePath: deps.ffprobePath });
-  const transcode = createTranscodeHandler({ db: deps.db, storage: deps.storage, binaries, clock: deps.clock, ...deps.pipeline });
+  const transcode = createTranscodeHandler({ db: deps.db, storage: deps.storage, binaries, clock: deps.clock, queue: deps.queue, ...deps.pipeline });
+  // Removes the files of deleted and superseded videos (media/cleanup.ts).
+  const remove = createDeleteHandler({ db: deps.db, storage: deps.storage });
   return createWorker({
     queue: deps.queue,
-    handlers: [transcode],
+    handlers: [transcode, remove],
     tmpRoot: deps.storage.tmpDir,
     stagingRoot: deps.storage.stagingDir,
     clock: deps.clock,

@@ -39,7 +39,7 @@ import type { JobQueue } from '../media/jobs.ts';
 import type { LocalStorage } from '../media/storage.ts';
 import type { MediaBinaries } from '../media/ffmpeg.ts';
 import { VideoSchema } from './videos/schema.ts';
-import { createVideoDeps, createVideoService, videoForLesson } from './videos/service.ts';
+import { createVideoDeps, createVideoService, deleteLessonVideos, videoForLesson } from './videos/service.ts';
 import { videoRoutes } from './videos/routes.ts';
 import { hlsFastPath, hlsRoutes } from './videos/hls-routes.ts';
 import { createCredentialService } from './credentials/service.ts';
@@ -158,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ...(lesson.kind === 'video' ? { video: videoForLesson(videoDeps, lesson.id, user) } : {}),
       lock: lessonLock({ db, clock }, user, lesson.id),
     }),
+    beforeLessonsDelete: (lessonIds) => deleteLessonVideos(videoDeps, lessonIds),
   });
   await app.register(videoRoutes({ videos: createVideoService(videoDeps), config }), { prefix: '/api' });
   await app.register(hlsRoutes(videoDeps));

@@ -9,6 +9,7 @@ import { systemClock } from './clock.ts';
 import { createSqliteQueue } from '../media/jobs.ts';
 import { createLocalStorage } from '../media/storage.ts';
 import { createMediaWorker, type Worker } from '../media/worker.ts';
+import { graceForUrlTtl } from '../media/cleanup.ts';
 
 /** The only file that listens, opens the real database and handles signals. */
 async function main() {
@@ -72,6 +73,7 @@ async function main() {
         concurrency: config.workerConcurrency,
         ffmpegPath: config.ffmpegPath,
         ffprobePath: config.ffprobePath,
+        pipeline: { supersededGraceMs: graceForUrlTtl(config.mediaUrlTtlHours) },
       });
       await worker.start();
     } catch (err) {

@@ -232,6 +232,8 @@ export const videos = {
   upload: (lessonId: string, file: File, onProgress: (p: UploadProgress) => void) =>
     sendWithProgress<{ video: Video }>('POST', `/api/lessons/${seg(lessonId)}/video`, formOf({ file }), onProgress),
   retry: (id: string) => post<{ video: Video }>(`/api/videos/${seg(id)}/retry`),
+  /** 204: the video, its captions and (in the background) its files are gone; its lesson may have no video now. */
+  remove: (id: string) => del(`/api/videos/${seg(id)}`),
   addCaption: (id: string, language: string, file: File) =>
     request<{ caption: Caption }>('POST', `/api/videos/${seg(id)}/captions`, { body: formOf({ language, file }) }),
   deleteCaption: (id: string, language: string) => del(`/api/videos/${seg(id)}/captions/${seg(language)}`),

@@ -39,7 +39,14 @@ export function lessonView(db: Db, lesson: LessonRow, role: CourseRole): LessonV
  */
 export type LessonExtras = (lesson: LessonRow, user: UserRow | null) => Pick<LessonView, 'video' | 'lock'>;
 
-export function createLessonService({ db, clock, extras }: { db: Db; clock: Clock; extras?: LessonExtras }) {
+/**
+ * What other features do when lessons are deleted (the video feature queues the removal of their files). Called
+ * inside the deleting transaction, before the rows go, so what cascades away can still be read. Passed in by the
+ * app, like LessonExtras.
+ */
+export type BeforeLessonsDelete = (lessonIds: string[]) => void;
+
+export function createLessonService({ db, clock, extras, beforeDelete }: { db: Db; clock: Clock; extras?: LessonExtras; beforeDelete?: BeforeLessonsDelete }) {
   const row = (id: string) => db.select().from(lessons).where(eq(lessons.id, id)).get()!;
   const touchCourse = (courseId: string, now: number) => db.update(courses).set({ updatedAt: now }).where(eq(courses.id, courseId)).run();
 
@@ -96,6 +103,7 @@ export function createLessonService({ db, clock, extras }: { db: Db; clock: Cloc
     delete(actor: UserRow, lessonId: string): void {
       const { lesson } = editableLesson(db, actor, lessonId);
       db.transaction((tx) => {
+        beforeDelete?.([lessonId]);
         tx.delete(lessons).where(eq(lessons.id, lessonId)).run();
         touchCourse(lesson.courseId, clock());
       });

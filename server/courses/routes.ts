@@ -7,7 +7,7 @@ import { currentUser } from '../plugins/auth.ts';
 import { notFound } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import { createCourseService, type CourseService } from './service.ts';
-import { createLessonService, type LessonExtras, type LessonService } from './lessons.ts';
+import { createLessonService, type BeforeLessonsDelete, type LessonExtras, type LessonService } from './lessons.ts';
 import { createEnrolmentService, type EnrolmentService } from './enrolment.ts';
 import { readSmallFile } from '../multipart.ts';
 import { COVER_FILE, COVER_MAX_BYTES, COVER_TYPES, createCoverService, type CoverService } from './cover.ts';
@@ -222,9 +222,18 @@ export function coverMediaRoutes({ covers }: { covers: CoverService }) {
 }
 
 /** Builds the course services and registers their routes: the one call app.ts makes for this feature. */
-export async function registerCourses(app: App, { db, clock, dataDir, lessonExtras }: { db: Db; clock: Clock; dataDir: string; lessonExtras?: LessonExtras }) {
+export async function registerCourses(
+  app: App,
+  { db, clock, dataDir, lessonExtras, beforeLessonsDelete }: { db: Db; clock: Clock; dataDir: string; lessonExtras?: LessonExtras; beforeLessonsDelete?: BeforeLessonsDelete },
+) {
   const covers = createCoverService({ db, clock, dataDir });
-  const deps = { db, covers, courses: createCourseService({ db, clock }), lessons: createLessonService({ db, clock, extras: lessonExtras }), enrolments: createEnrolmentService({ db, clock }) };
+  const deps = {
+    db,
+    covers,
+    courses: createCourseService({ db, clock, beforeLessonsDelete }),
+    lessons: createLessonService({ db, clock, extras: lessonExtras, beforeDelete: beforeLessonsDelete }),
+    enrolments: createEnrolmentService({ db, clock }),
+  };
   await app.register(courseRoutes(deps), { prefix: '/api' });
   await app.register(coverMediaRoutes({ covers }), { prefix: '/media/covers' });
 }

@@ -10,6 +10,7 @@ import { isAdmin } from '../plugins/auth.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { editableCourse, editableModule, isEnrolled, visibleCourse, type CourseRole, type CourseRow } from './access.ts';
 import { indexCourse } from './search.ts';
+import type { BeforeLessonsDelete } from './lessons.ts';
 import { looksLikeUuid, slugify, uniqueSlug } from './slug.ts';
 import type { CourseDetail, CreateCourseInput, StructureInput, UpdateCourseInput } from './schema.ts';
 import { cardColumns, coverUrl, institutionsById, isoOrNull, iso, lecturersByCourse, publicCount, syllabusOf, toCards, type LecturerBrief } from './views.ts';
@@ -24,7 +25,7 @@ export function enrolmentOpen(course: Pick<CourseRow, 'status' | 'enrolmentOpens
 
 type Fields = Partial<Omit<typeof courses.$inferInsert, 'id' | 'status' | 'createdAt' | 'publishedAt' | 'enrolmentCount' | 'coverImageKey'>>;
 
-export function createCourseService({ db, clock }: { db: Db; clock: Clock }) {
+export function createCourseService({ db, clock, beforeLessonsDelete }: { db: Db; clock: Clock; beforeLessonsDelete?: BeforeLessonsDelete }) {
   const slugTaken = (slug: string, exceptId?: string) =>
     !!db
       .select({ id: courses.id })
@@ -255,6 +256,7 @@ export function createCourseService({ db, clock }: { db: Db; clock: Clock }) {
     deleteModule(actor: UserRow, moduleId: string): void {
       const { module } = editableModule(db, actor, moduleId);
       db.transaction((tx) => {
+        beforeLessonsDelete?.(tx.select({ id: lessons.id }).from(lessons).where(eq(lessons.moduleId, moduleId)).all().map((l) => l.id));
         tx.delete(modules).where(eq(modules.id, moduleId)).run();
         tx.update(courses).set({ updatedAt: clock() }).where(eq(courses.id, module.courseId)).run();
       });

@@ -113,18 +113,26 @@ export function hlsFastPath(deps: Pick<VideoDeps, 'cache' | 'signer' | 'clock'>)
   };
 }
 
-
 export function hlsRoutes(deps: VideoDeps) {
   const { storage, cache, signer, clock } = deps;
+  const videoExists = deps.db.$client.prepare('SELECT 1 FROM videos WHERE id = ?').pluck();
+  const exists = (videoId: string) => videoExists.get(videoId) !== undefined;
 
-  async function load(key: string): Promise<{ cached: CachedFile | null; size: number; mtimeMs: number } | null> {
+  /**
+   * A deleted video's files may stay on disk until its media.delete job has run: only files of a video that
+   * still exists are read from disk. Cache hits need no check, as deleting a video evicts its entries; the
+   * check right before cache.set (no await in between) keeps a read racing with a delete out of the cache.
+   */
+  async function load(videoId: string, key: string): Promise<{ cached: CachedFile | null; size: number; mtimeMs: number } | null> {
     const hit = cache.get(key);
     if (hit) return { cached: hit, size: hit.body.length, mtimeMs: hit.mtimeMs };
+    if (!exists(videoId)) return null;
     const st = await storage.stat(key);
     if (!st) return null;
-    if (st.size > cache.maxEntryBytes) return { cached: null, ...st };
+    if (st.size > cache.maxEntryBytes) return exists(videoId) ? { cached: null, ...st } : null;
     const body = Buffer.concat(await storage.getStream(key).toArray());
     const entry = { body, mtimeMs: st.mtimeMs };
+    if (!exists(videoId)) return null;
     cache.set(key, entry);
     return { cached: entry, size: body.length, mtimeMs: st.mtimeMs };
   }
@@ -151,7 +159,7 @@ export function hlsRoutes(deps: VideoDeps) {
       const kind = typeOf(rest);
       const key = `videos/${videoId}/${rest}`;
       if (!kind || rest.split('/').length > 3 || !isValidKey(key)) throw notFound('file');
-      const file = await load(key);
+      const file = await load(videoId, key);
       if (!file) throw notFound('file');
 
       const etag = etagOf(file.size, file.mtimeMs);

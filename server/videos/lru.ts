@@ -1,6 +1,8 @@
 /**
  * A byte-bounded LRU of small immutable files (playlists, hot segments). Published HLS folders never change, so
- * an entry can only go stale when its video is deleted, which calls deletePrefix.
+ * an entry can only go stale when its video is deleted: this process calls deletePrefix, and a deletion made by
+ * another process (the cleanup job of a separate worker) is noticed within maxAgeMs, after which an entry must be
+ * loaded again by the route, which checks the video still exists.
  */
 export interface CachedFile {
   body: Buffer;
@@ -8,7 +10,7 @@ export interface CachedFile {
 }
 
 export class ByteLru {
-  private map = new Map<string, CachedFile>();
+  private map = new Map<string, CachedFile & { cachedAt: number }>();
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -17,11 +19,14 @@ export class ByteLru {
     readonly maxBytes: number,
     /** Larger files are streamed from disk, never cached. */
     readonly maxEntryBytes: number,
+    readonly maxAgeMs = 60_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get(key: string): CachedFile | undefined {
     const v = this.map.get(key);
-    if (!v) {
+    if (!v || this.now() - v.cachedAt > this.maxAgeMs) {
+      if (v) this.delete(key);
       this.misses++;
       return undefined;
     }
@@ -35,7 +40,7 @@ export class ByteLru {
   set(key: string, value: CachedFile): void {
     if (value.body.length > this.maxEntryBytes || value.body.length > this.maxBytes) return;
     this.delete(key);
-    this.map.set(key, value);
+    this.map.set(key, { body: value.body, mtimeMs: value.mtimeMs, cachedAt: this.now() });
     this.bytes += value.body.length;
     for (const [k, v] of this.map) {
       if (this.bytes <= this.maxBytes) break;

@@ -55,6 +55,19 @@ export function videoRoutes({ videos, config }: { videos: VideoService; config: 
       },
     }, async (request) => ({ video: videos.get(currentUser(request), request.params.id) }));
 
+    app.delete('/videos/:id', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['videos'],
+        summary: 'Remove a video with its captions (course staff). A lesson whose current video it was has no video afterwards; the files are removed in the background and its signed URLs stop working at once',
+        params: IdParams,
+        response: { 204: NoContent, ...problems(401, 403, 404) },
+      },
+    }, async (request, reply) => {
+      videos.delete(currentUser(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+
     app.post('/videos/:id/retry', {
       config: { access: 'user' },
       schema: {

@@ -8,6 +8,7 @@ import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { captions, courses, lessons, videos } from '../../db/schema/index.ts';
 import { resolveBinaries, type MediaBinaries } from '../../media/ffmpeg.ts';
+import { deleteVideo, queueLessonMediaDeletion } from '../../media/cleanup.ts';
 import { createSqliteQueue, type JobQueue } from '../../media/jobs.ts';
 import { queueTranscode, sourceKey, versionOf } from '../../media/pipeline.ts';
 import { probe, ProbeError } from '../../media/probe.ts';
@@ -56,7 +57,8 @@ export function createVideoDeps(opts: {
     queue: opts.queue ?? createSqliteQueue(opts.db, opts.clock),
     signer: createSigner(opts.secret ?? (() => loadOrCreateSecret(opts.config.dataDir)), opts.config.mediaUrlTtlHours * 3_600_000),
     binaries: () => (binaries ??= resolveBinaries({ ffmpegPath: opts.config.ffmpegPath, ffprobePath: opts.config.ffprobePath })),
-    cache: new ByteLru(64 * 1024 * 1024, 4 * 1024 * 1024),
+    // Entries live a minute at most: a video deleted by another process stops being served within that time.
+    cache: new ByteLru(64 * 1024 * 1024, 4 * 1024 * 1024, 60_000, opts.clock),
   };
 }
 
@@ -111,6 +113,14 @@ export function videoForLesson(deps: VideoDeps, lessonId: string, user: UserRow 
     if (latest && (!currentRow || latest.createdAt >= currentRow.createdAt)) pending = toInfo(deps, latest, { current: false });
   }
   return { current, pending };
+}
+
+/**
+ * For the courses feature, which calls it inside the transaction that deletes lessons (or a module), before the
+ * rows cascade away: their video files are queued for removal and nothing of them is served from memory again.
+ */
+export function deleteLessonVideos(deps: VideoDeps, lessonIds: string[]): void {
+  for (const id of queueLessonMediaDeletion(deps.db, deps.queue, lessonIds)) deps.cache.deletePrefix(`videos/${id}/`);
 }
 
 function courseInstitution(db: Db, courseId: string): string | null {
@@ -282,6 +292,16 @@ export function createVideoService(deps: VideoDeps) {
       }
       const fresh = videoRow(db, videoId);
       return toInfo(deps, fresh, { current: isCurrent(fresh) });
+    },
+
+    /**
+     * Removes a video and its captions (staff). The current video leaves its lesson without a video; a transcode
+     * still running for it stops. Files go in the background (media/cleanup.ts); signed URLs answer 404 at once.
+     */
+    delete(user: UserRow, videoId: string): void {
+      editableVideo(user, videoId);
+      deleteVideo(db, deps.queue, videoId, clock());
+      deps.cache.deletePrefix(`videos/${videoId}/`);
     },
 
     async addCaption(user: UserRow, videoId: string, input: { language: string; label?: string; bytes: Buffer }) {

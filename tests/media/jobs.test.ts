@@ -144,6 +144,28 @@ describe('SQLite job queue', () => {
     expect(queue.claim('new', { leaseMs: 60_000 })?.id).toBe(recovered[0].id);
   });
 
+  it('lists the active jobs of a kind and cancels them: a queued one never runs, a running one loses its lease', () => {
+    const { queue, clock } = setup();
+    const queued = queue.enqueue('t', { n: 1 }, { delayMs: 10_000 });
+    const running = queue.enqueue('t', { n: 2 });
+    queue.enqueue('other', {});
+    const lease = queue.claim('w', { leaseMs: 60_000, kinds: ['t'] })!;
+    expect(lease.id).toBe(running.id);
+    const done = queue.enqueue('t', { n: 3 });
+    queue.complete(queue.claim('w', { leaseMs: 60_000, kinds: ['t'] })!);
+    expect(queue.active('t').map((j) => j.id)).toEqual([running.id, queued.id]);
+
+    expect(queue.cancel(queued.id, 'gone')).toBe(true);
+    expect(queue.cancel(running.id, 'gone')).toBe(true);
+    expect(queue.cancel(done.id, 'gone')).toBe(false);
+    expect(queue.get(running.id)).toMatchObject({ status: 'failed', lastError: 'cancelled: gone', leaseOwner: null });
+    expect(queue.heartbeat(lease, 60_000)).toBe(false);
+    expect(queue.complete(lease)).toBe(false);
+    clock.advance(20_000);
+    expect(queue.claim('w', { leaseMs: 60_000, kinds: ['t'] })).toBeNull();
+    expect(queue.active('t')).toEqual([]);
+  });
+
   it('tells in-process listeners about new jobs', async () => {
     const { queue } = setup();
     const seen: string[] = [];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { openDb } from '../../db/client.ts';
+import { openDb, type Db } from '../../db/client.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createSigner } from '../../server/videos/signing.ts';
@@ -19,6 +19,8 @@ import { tempDir } from '../helpers/media.ts';
 let app: App;
 let base: string;
 let dataDir: string;
+let db: Db;
+let ttlMs: number;
 const logged: string[] = [];
 const clock = fakeClock(Date.now());
 const secret = randomBytes(32);
@@ -37,7 +39,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'seg_00000.m4s'), segment);
 
   const config = loadConfig({ LEERPAD_DEMO: 'false', DATA_DIR: dataDir, MAX_EVENT_LOOP_DELAY_MS: '0' });
-  const db = openDb(':memory:');
+  db = openDb(':memory:');
   const now = clock();
   const c = db.$client;
   c.prepare(`INSERT INTO courses (id, slug, title, status, created_at, updated_at) VALUES ('c1', 'c1', 'C', 'published', ?, ?)`).run(now, now);
@@ -54,7 +56,8 @@ beforeAll(async () => {
   app = await buildApp({ config, db, clock, media: { secret }, logger: { level: 'info', stream } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  prefix = createSigner(secret, config.mediaUrlTtlHours * 3_600_000).prefix(videoId, clock());
+  ttlMs = config.mediaUrlTtlHours * 3_600_000;
+  prefix = createSigner(secret, ttlMs).prefix(videoId, clock());
 });
 
 afterAll(async () => {
@@ -119,5 +122,17 @@ describe('HLS fast path (real HTTP)', () => {
     const expired = await fetch(base + url);
     expect(expired.status).toBe(403);
     expect(((await expired.json()) as { detail: string }).detail).toMatch(/expired/);
+  });
+
+  it('stops serving a video deleted by another process within a minute', async () => {
+    clock.set(Date.now());
+    const fresh = createSigner(secret, ttlMs).prefix(videoId, clock());
+    const url = `${fresh}/v1/720p/index.m3u8`;
+    expect((await fetch(base + url)).status).toBe(200);
+    // A separate worker's cleanup removed the row; this process's cache was not told.
+    db.$client.prepare('DELETE FROM videos WHERE id = ?').run(videoId);
+    expect((await fetch(base + url)).status).toBe(200);
+    clock.advance(61_000);
+    expect((await fetch(base + url)).status).toBe(404);
   });
 });

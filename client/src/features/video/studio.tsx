@@ -10,7 +10,8 @@ import './video.css';
 
 /**
  * The video part of the studio's lesson editor: upload (with bytes-sent progress and cancel), the processing
- * state polled live, retry after a failure, the poster once ready, and the captions of each video.
+ * state polled live, retry after a failure, removal (after a confirmation dialog), the poster once ready, and the
+ * captions of each video.
  * A replacement is a new video: the current one keeps playing for learners until the new one is ready.
  */
 const CAPTION_LANGUAGES = ['nl', 'en', 'fr', 'de'] as const;
@@ -79,10 +80,59 @@ function StatusLine({ message, focusRef }: { message: Message | null; focusRef?:
   );
 }
 
-function VideoCard({ video, heading, replacing, onRetry }: { video: Video; heading: string; replacing: boolean; onRetry: (v: Video) => void }) {
+function VideoCard({ video, heading, replacing, onRetry, onRemoved }: {
+  video: Video;
+  heading: string;
+  replacing: boolean;
+  onRetry: (v: Video) => void;
+  /** The video is gone; the parent takes focus, as this card disappears. */
+  onRemoved: (v: Video) => void;
+}) {
   const [retrying, setRetrying] = useState(false);
+  const [removing, setRemoving] = useState(false);
   const [message, setMessage] = useState<Message | null>(null);
   const statusRef = useRef<HTMLDivElement>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const removeButton = useRef<HTMLButtonElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const dialogId = useId('remove');
+  // Where focus goes when the dialog closes: back to its button (Escape, "keep"), or to the error message.
+  const closeTo = useRef<'trigger' | 'status' | null>('trigger');
+
+  const askRemove = () => {
+    closeTo.current = 'trigger';
+    dialog.current?.showModal();
+    // The safe choice has focus: Enter or Space right away keeps the video.
+    keepButton.current?.focus();
+  };
+
+  const remove = async () => {
+    if (removing) return;
+    setRemoving(true);
+    setMessage(null);
+    try {
+      await videos.remove(video.id);
+    } catch (err) {
+      // Already removed (by a colleague, in another tab): the outcome is the one asked for.
+      if (!(err instanceof ApiError && err.status === 404)) {
+        setRemoving(false);
+        setMessage({ kind: 'error', text: describeError(err).message });
+        closeTo.current = 'status';
+        dialog.current?.close();
+        return;
+      }
+    }
+    closeTo.current = null;
+    dialog.current?.close();
+    onRemoved(video);
+  };
+
+  const onDialogClose = () => {
+    const to = closeTo.current;
+    closeTo.current = 'trigger';
+    if (to === 'trigger') removeButton.current?.focus();
+    else if (to === 'status') statusRef.current?.focus();
+  };
 
   const retry = async () => {
     if (retrying) return;
@@ -146,6 +196,24 @@ function VideoCard({ video, heading, replacing, onRetry }: { video: Video; headi
           </>
         )}
       </dl>
+      <p>
+        <button ref={removeButton} type="button" class="button button--small" onClick={askRemove}>
+          {t('video.studio.remove')}
+          <span class="visually-hidden"> ({heading})</span>
+        </button>
+      </p>
+      <dialog ref={dialog} class="video-dialog" aria-labelledby={`${dialogId}-title`} aria-describedby={`${dialogId}-body`} onClose={onDialogClose}>
+        <h2 id={`${dialogId}-title`}>{t('video.studio.removeTitle')}</h2>
+        <p id={`${dialogId}-body`}>{video.current ? t('video.studio.removeBodyCurrent') : t('video.studio.removeBody')}</p>
+        <div class="actions">
+          <button ref={keepButton} type="button" class="button" onClick={() => dialog.current?.close()}>
+            {t('video.studio.removeKeep')}
+          </button>
+          <button type="button" class="button button--danger" onClick={() => void remove()} aria-disabled={removing ? 'true' : undefined}>
+            {removing ? t('video.studio.removing') : t('video.studio.removeConfirm')}
+          </button>
+        </div>
+      </dialog>
     </div>
   );
 }
@@ -434,6 +502,14 @@ export default function VideoLessonStudio({ lesson, onChanged }: LessonStudioPro
   const steps = useSteps(say);
   const changed = useRef(onChanged);
   changed.current = onChanged;
+  const [message, setMessage] = useState<Message | null>(null);
+  const statusRef = useRef<HTMLDivElement>(null);
+  const focusStatus = useRef(false);
+  useEffect(() => {
+    if (!focusStatus.current) return;
+    focusStatus.current = false;
+    statusRef.current?.focus();
+  });
 
   // The lesson editor may reload the lesson; its answer is the truth, unless it is the same lesson we already show.
   const lessonKey = lesson.id;
@@ -468,20 +544,38 @@ export default function VideoLessonStudio({ lesson, onChanged }: LessonStudioPro
     }));
   const onUploaded = (v: Video) => {
     previous.current = v;
+    setMessage(null);
     setState((s) => ({ ...s, pending: v }));
   };
   const onRetry = (v: Video) => {
     previous.current = v;
     setState((s) => (s.pending?.id === v.id ? { ...s, pending: v } : { ...s, current: v }));
   };
+  const onRemoved = (v: Video) => {
+    previous.current = null;
+    setState((s) => ({ current: s.current?.id === v.id ? null : s.current, pending: s.pending?.id === v.id ? null : s.pending }));
+    setMessage({ kind: 'success', text: t('video.studio.removed') });
+    focusStatus.current = true;
+    changed.current?.();
+  };
 
   return (
     <div class="video-studio">
       {/* The lesson editor puts this under its own "Video" heading (h2); our parts are h3. */}
       <div class="video-studio__videos">
+        <StatusLine message={message} focusRef={statusRef} />
         {!current && !pending && <p>{t('video.studio.none')}</p>}
-        {current && <VideoCard video={current} heading={t('video.studio.current')} replacing={false} onRetry={onRetry} />}
-        {pending && <VideoCard video={pending} heading={current ? t('video.studio.new') : t('video.studio.current')} replacing={!!current && pending.status !== 'failed'} onRetry={onRetry} />}
+        {current && <VideoCard key={current.id} video={current} heading={t('video.studio.current')} replacing={false} onRetry={onRetry} onRemoved={onRemoved} />}
+        {pending && (
+          <VideoCard
+            key={pending.id}
+            video={pending}
+            heading={current ? t('video.studio.new') : t('video.studio.current')}
+            replacing={!!current && pending.status !== 'failed'}
+            onRetry={onRetry}
+            onRemoved={onRemoved}
+          />
+        )}
         <UploadForm lessonId={lesson.id} replacing={!!(current || pending)} live={!!current && !pending} processing={!!watching} onUploaded={onUploaded} say={say} />
       </div>
       {current && <CaptionsEditor video={current} heading={t('video.studio.captions')} onChange={setCaptions(current.id)} />}
