@@ -12,7 +12,7 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { rateLimited } from './errors.ts';
 import { ProblemSchema, type App } from './http.ts';
-import { apiNotFound, problemHandler } from './plugins/problem.ts';
+import { apiNotFound, frameworkError, problemHandler } from './plugins/problem.ts';
 import { registerSecurity } from './plugins/security.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerClient } from './plugins/client.ts';
@@ -96,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Uploads of several GiB over slow links need a long whole-request limit; idle sockets are cut sooner.
     ...timeouts,
     pluginTimeout: 30_000,
+    frameworkErrors: frameworkError,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },

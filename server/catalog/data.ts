@@ -98,6 +98,11 @@ export function recentListedCourseIds(db: Db, limit: number): string[] {
   ).map((r) => r.id);
 }
 
+/** Whether any course (draft, published or archived) has this slug. */
+export function courseSlugExists(db: Db, slug: string): boolean {
+  return prepare(db, `SELECT 1 FROM courses WHERE slug = ?`).get(slug) !== undefined;
+}
+
 export function publishedCourseIdBySlug(db: Db, slug: string): string | null {
   const row = prepare(db, `SELECT id FROM courses WHERE slug = ? AND status = 'published'`).get(slug) as { id: string } | undefined;
   return row?.id ?? null;

@@ -4,12 +4,13 @@ import { Type } from '@sinclair/typebox';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../clock.ts';
 import { problems, type App } from '../http.ts';
-import { listedCourseCount, listedCourseIds, loadCatalogCourses, publishedCourseIdBySlug, recentListedCourseIds } from './data.ts';
+import { courseSlugExists, listedCourseCount, listedCourseIds, loadCatalogCourses, publishedCourseIdBySlug, recentListedCourseIds } from './data.ts';
 import type { Site } from './describe.ts';
 import { atomFeed, robotsTxt, sitemapXml } from './feeds.ts';
 import { MOOCHUB_CONTENT_TYPE, moochubResource, negotiateMoochub, pageLinks } from './moochub.ts';
 import { MoochubQuery, MoochubResponse } from './schema.ts';
 import { ATOM_PATH, coursePageHtml, hiddenPageHtml, plainPageHtml } from './seo.ts';
+import type { RenderedPage } from '../plugins/client.ts';
 
 /**
  * The open catalogue: the MOOChub feed (/bridges/moochub/courses), sitemap.xml, robots.txt, the Atom feed of new
@@ -92,7 +93,7 @@ export function catalogRoutes({ db, clock, site }: CatalogDeps) {
 
 /** For registerClient: course pages get their SEO tags in the HTML itself; every page names the Atom feed. */
 export function catalogRenderPage({ db, site }: Pick<CatalogDeps, 'db' | 'site'>) {
-  return (request: FastifyRequest, html: string): string => {
+  return (request: FastifyRequest, html: string): RenderedPage => {
     const path = request.url.split('?')[0];
     const m = /^\/courses\/([^/]+)\/?$/.exec(path);
     if (!m) return plainPageHtml(html, site, path);
@@ -100,10 +101,13 @@ export function catalogRenderPage({ db, site }: Pick<CatalogDeps, 'db' | 'site'>
     try {
       slug = decodeURIComponent(m[1]);
     } catch {
-      return hiddenPageHtml(html, site);
+      return { html: hiddenPageHtml(html, site), status: 404 };
     }
     const id = publishedCourseIdBySlug(db, slug);
     const course = id ? loadCatalogCourses(db, [id])[0] : undefined;
-    return course ? coursePageHtml(html, site, course) : hiddenPageHtml(html, site);
+    if (course) return coursePageHtml(html, site, course);
+    // A draft or archived course is still a page for its staff (the app loads it with their session), just not
+    // for search engines; a slug no course has is a 404, so crawlers and link checkers see it gone.
+    return courseSlugExists(db, slug) ? hiddenPageHtml(html, site) : { html: hiddenPageHtml(html, site), status: 404 };
   };
 }

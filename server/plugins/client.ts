@@ -5,6 +5,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { clientDistDir as clientDir } from '../paths.ts';
 
+/** The app's HTML for a path: the page alone (200), or with another status (e.g. 404 for a course that does not exist). */
+export type RenderedPage = string | { html: string; status: number };
+
 /** Paths that always belong to the server, never to the single-page app. */
 const SERVER_PREFIXES = ['/api/', '/health/', '/hls/', '/bridges/', '/media/', '/.well-known/'];
 
@@ -14,7 +17,7 @@ const SERVER_PREFIXES = ['/api/', '/health/', '/hls/', '/bridges/', '/media/', '
  */
 export async function registerClient(
   app: FastifyInstance,
-  opts: { notFound: (request: FastifyRequest, reply: FastifyReply) => unknown; renderPage?: (request: FastifyRequest, html: string) => string | null },
+  opts: { notFound: (request: FastifyRequest, reply: FastifyReply) => unknown; renderPage?: (request: FastifyRequest, html: string) => RenderedPage | null },
 ) {
   const indexPath = path.join(clientDir, 'index.html');
   const built = existsSync(indexPath);
@@ -37,7 +40,8 @@ export async function registerClient(
     if (!indexHtml) {
       return reply.code(503).type('text/plain').send('The client is not built yet: run `npm run build`.');
     }
-    const html = opts.renderPage?.(request, indexHtml) ?? indexHtml;
-    return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+    const page = opts.renderPage?.(request, indexHtml) ?? indexHtml;
+    const { html, status } = typeof page === 'string' ? { html: page, status: 200 } : page;
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type FieldError } from '../errors.ts';
+import { AppError, type ErrorCode, type FieldError } from '../errors.ts';
 
 /**
  * The root error handler: every 4xx/5xx leaves as RFC 9457 application/problem+json
@@ -14,6 +14,7 @@ const TITLES: Record<number, string> = {
   406: 'Not acceptable',
   409: 'Conflict',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
@@ -114,5 +115,21 @@ export function apiNotFound(request: FastifyRequest, reply: FastifyReply) {
     status: 404,
     detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
     code: 'LEERPAD_NOT_FOUND',
+  });
+}
+
+/**
+ * Fastify's `frameworkErrors`: a path that is not valid percent-encoding (400) or has a segment longer than the
+ * router allows (414) is refused before any route runs, and would otherwise leave as Fastify's own JSON.
+ */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const code: ErrorCode = tooLong ? 'LEERPAD_URI_TOO_LONG' : 'LEERPAD_BAD_REQUEST';
+  return sendProblem(reply, {
+    type: typeFor(code),
+    title: tooLong ? TITLES[414] : TITLES[400],
+    status: tooLong ? 414 : 400,
+    detail: tooLong ? 'A part of the path is longer than this server accepts.' : 'The path is not a valid URL (broken percent-encoding).',
+    code,
   });
 }

@@ -237,8 +237,11 @@ describe('MOOChub feed', () => {
 });
 
 describe('search engines', () => {
-  const page = (path: string, html = '<html><head><meta name="description" content="x" /><title>Leerpad</title></head><body></body></html>') =>
-    catalogRenderPage({ db: t.db, site: { baseUrl: t.config.baseUrl, siteName: t.config.siteName } })({ url: path } as FastifyRequest, html);
+  const rendered = (path: string, html = '<html><head><meta name="description" content="x" /><title>Leerpad</title></head><body></body></html>') => {
+    const r = catalogRenderPage({ db: t.db, site: { baseUrl: t.config.baseUrl, siteName: t.config.siteName } })({ url: path } as FastifyRequest, html);
+    return typeof r === 'string' ? { html: r, status: 200 } : r;
+  };
+  const page = (path: string, html?: string) => rendered(path, html).html;
   const jsonLd = (html: string) => {
     const m = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html);
     if (!m) throw new Error('no JSON-LD');
@@ -286,8 +289,10 @@ describe('search engines', () => {
   });
 
   it('keeps drafts, unknown addresses and unlisted courses out of the index', () => {
-    for (const path of ['/courses/concept', '/courses/no-such-course', '/courses/%E0%A4%A']) {
-      const html = page(path);
+    for (const [path, status] of [['/courses/concept', 200], ['/courses/no-such-course', 404], ['/courses/%E0%A4%A', 404]] as const) {
+      const { html, status: got } = rendered(path);
+      // A draft is still a page for its staff; an address no course has is gone.
+      expect(got, path).toBe(status);
       expect(html, path).toContain('<meta name="robots" content="noindex" />');
       expect(html).not.toContain('application/ld+json');
     }

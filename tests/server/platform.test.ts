@@ -77,6 +77,11 @@ describe('bad input never gives a 500', () => {
     expectProblem(await as(t, null).post('/api/auth/password', { nonsense: true }), 401);
     expectProblem(await t.app.inject({ method: 'POST', url: '/api/institutions', payload: '{bad', headers: { 'content-type': 'application/json' } }), 401);
   });
+  it('a broken or over-long path is a problem too, not Fastify\'s own JSON', async () => {
+    expectProblem(await as(t, null).get('/api/lessons/%zz'), 400, 'LEERPAD_BAD_REQUEST');
+    expectProblem(await as(t, null).get(`/api/courses/${'a'.repeat(500)}`), 414, 'LEERPAD_URI_TOO_LONG');
+    expectProblem(await as(t, null).get(`/hls/${'a'.repeat(500)}/v/master.m3u8`), 414, 'LEERPAD_URI_TOO_LONG');
+  });
   it('unknown API routes get a JSON 404 problem', async () => {
     const body = expectProblem(await as(t, null).get('/api/does-not-exist'), 404, 'LEERPAD_NOT_FOUND');
     expect(body.detail).toContain('/api/does-not-exist');
