@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { freePort, report, rssMb, sleep, startUntil, stop } from './lib.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,15 +32,32 @@ const startFlags = (() => {
   return (/node ((?:--\S+ )*)dist\/server\/main\.mjs/.exec(start)?.[1] ?? '').split(' ').filter(Boolean);
 })();
 
-async function measure(args: string[], env: Record<string, string>) {
+/** Jobs still to run (the demo video's transcode after seeding): their work is not what "idle" measures. */
+function pendingJobs(dbFile: string): number {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function measure(args: string[], env: Record<string, string>, opts: { drainJobs?: string } = {}) {
   const port = await freePort();
   const { child, ms } = await startUntil(process.execPath, args, { PORT: String(port), ...env }, /ready/i, 120_000);
-  // Let start-up garbage settle, poke it once like a health check would, and let it idle.
+  // Poke it once like a health check would, then sample: 3 s after start (start-up garbage still held) and after
+  // 15 s of idling, when V8 has given back the heap that compiling schemas and routes needed.
   await fetch(`http://127.0.0.1:${port}/health/live`);
   await sleep(3000);
   const rss = rssMb(child.pid!);
+  await sleep(12_000);
+  const settled = rssMb(child.pid!);
+  if (opts.drainJobs) {
+    const until = Date.now() + 180_000;
+    while (pendingJobs(opts.drainJobs) > 0 && Date.now() < until) await sleep(500);
+  }
   await stop(child);
-  return { ms, rss };
+  return { ms, rss, settled };
 }
 
 /** gzipped bytes of the JS the built index.html loads up front (entry + modulepreloads). */
@@ -65,12 +83,14 @@ export async function run() {
     rmSync(barePath);
     execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio: 'inherit' });
     const main = path.join(root, 'dist/server/main.mjs');
-    // First start seeds the demo content; the second is the ordinary cold start of an existing install.
-    await measure([...startFlags, main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
+    // First start seeds the demo content and transcodes its video; the second is the ordinary cold start of an
+    // existing install with nothing queued.
+    await measure([...startFlags, main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' }, { drainJobs: path.join(dataDir, 'leerpad.db') });
     const ours = await measure([...startFlags, main], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
     report('cold start to ready (ms), vs bare Fastify', ours.ms, bare.ms, 'ms', 'printed');
-    report('idle RSS (MB), vs bare Fastify', ours.rss, bare.rss, 'MB', 'informative');
-    report('idle RSS (MB), vs the 100 MB budget', ours.rss, 100, 'MB', '<= 1.00');
+    report('RSS 3 s after start (MB), vs bare Fastify', ours.rss, bare.rss, 'MB', 'informative');
+    report('idle RSS after 15 s (MB), vs bare Fastify', ours.settled, bare.settled, 'MB', 'informative');
+    report('idle RSS after 15 s (MB), vs the 100 MB budget', ours.settled, 100, 'MB', '<= 1.00');
     const js = initialJsGzipKb();
     if (js === null) console.log('initial JS: client not built (run npm run build)');
     else report('JS for a page without video (KB gzip)', js, 40, 'KB', '<= 1.00');

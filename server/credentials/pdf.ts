@@ -1,7 +1,5 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { CredentialRecord } from './documents.ts';
 import { institutionName, kindLabel, urls } from './documents.ts';
 
@@ -77,6 +75,9 @@ export async function renderCertificatePdf(rec: CredentialRecord, opts: PdfOptio
   const unicodeBold = unicodeFont ? (UNICODE_BOLD.find((f) => existsSync(f)) ?? unicodeFont) : null;
   const clean = (text: string) => (unicodeFont || fitsWinAnsi(text) ? text : [...text].map((ch) => (winAnsi(ch) ? ch : '?')).join(''));
 
+  // Loaded on the first certificate, not at start-up: pdfkit with fontkit, brotli and its font data is ~10 MB of
+  // heap that an idle server does not need.
+  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
   const qr = await QRCode.toBuffer(u.verify, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 360 });
   const logo = localLogo(s.institution?.logoUrl, opts);
 
