@@ -74,6 +74,8 @@ export interface RunOptions {
   niceness?: number;
   /** Told the pid once the process runs, so a restarted worker can find an orphan after a crash. */
   onSpawn?: (pid: number) => void;
+  /** Every stdout line as it arrives (stdout is then not collected): for listings too long to hold in memory. */
+  onLine?: (line: string) => void;
 }
 
 /** Flags every ffmpeg run gets: never read the terminal, only local files and our pipes, progress on stdout. */
@@ -112,7 +114,7 @@ export function runProcess(bin: string, args: string[], opts: Omit<RunOptions, '
     let stdout = '';
     let pending = '';
     let reason: FfmpegError['reason'] | null = null;
-    const collectStdout = !opts.onProgress;
+    const collectStdout = !opts.onProgress && !opts.onLine;
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr = (stderr + d).slice(-STDERR_KEEP);
     });
@@ -125,8 +127,10 @@ export function runProcess(bin: string, args: string[], opts: Omit<RunOptions, '
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
+        opts.onLine?.(line);
+        if (!opts.onProgress) continue;
         const seconds = parseProgressLine(line);
-        if (seconds !== null) opts.onProgress?.(seconds);
+        if (seconds !== null) opts.onProgress(seconds);
       }
     });
 
@@ -153,6 +157,7 @@ export function runProcess(bin: string, args: string[], opts: Omit<RunOptions, '
     child.on('close', (code, sig) => {
       finish();
       if (killTimer) clearTimeout(killTimer);
+      if (pending && opts.onLine) opts.onLine(pending);
       if (reason === 'timeout') return reject(new FfmpegError(`${path.basename(bin)} ran over its time limit of ${Math.round(opts.timeoutMs / 1000)} s`, code, stderr, 'timeout'));
       if (reason === 'aborted') return reject(new FfmpegError(`${path.basename(bin)} was stopped`, code, stderr, 'aborted'));
       if (code !== 0) {

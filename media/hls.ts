@@ -23,6 +23,12 @@ export interface HlsJob {
   segmentSeconds?: number;
   /** x264 preset: the speed/size trade-off. */
   preset?: string;
+  /**
+   * Keyframes at exactly these times (seconds on the output timeline) and nowhere else, each starting a segment:
+   * set when the top rendition was copied from the source (media/remux.ts), whose own keyframes decide where its
+   * segments start. Without it, keyframes and segments follow a fixed grid of `segmentSeconds`.
+   */
+  keyframesAt?: number[];
 }
 
 export const DEFAULT_SEGMENT_SECONDS = 4;
@@ -46,7 +52,15 @@ export function buildHlsArgs(job: HlsJob): string[] {
   const n = job.renditions.length;
   if (n === 0) throw new Error('empty ladder');
   const fps = job.renditions[0].fps;
-  const gop = Math.max(1, Math.round(fps * seg));
+  const at = job.keyframesAt;
+  // Given keyframes: none of x264's own (a GOP longer than any segment of the copy, which can run to three
+  // segment lengths), and a muxer segment length well under the copy's. The hls muxer cuts at the first keyframe
+  // at or after n x hls_time (n = segments so far); the copy's n-th cut is at or after n x segmentSeconds, so
+  // this grid is always behind the next given keyframe and every given keyframe starts a segment.
+  let longest = 3 * seg;
+  for (let i = 1; at && i < at.length; i++) longest = Math.max(longest, at[i] - at[i - 1]);
+  const gop = Math.max(1, Math.round(fps * (at ? longest + seg : seg)));
+  const hlsTime = at ? Math.min(1, seg / 4) : seg;
 
   const pre = fps < job.sourceFps - 0.01 ? `fps=fps=${fps},` : '';
   const scaled = job.renditions.map(
@@ -67,8 +81,12 @@ export function buildHlsArgs(job: HlsJob): string[] {
     '-map_metadata', '-1', '-map_chapters', '-1',
     '-c:v', 'libx264', '-preset', job.preset ?? DEFAULT_PRESET, '-profile:v', 'high', '-pix_fmt', 'yuv420p',
     '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
-    '-force_key_frames', `expr:gte(t,n_forced*${seg})`,
+    '-force_key_frames', at ? at.join(',') : `expr:gte(t,n_forced*${seg})`,
   );
+  // Next to a copy, frames keep the source's times: the default (constant rate) would repeat the first frame back
+  // to zero when the video starts after the audio, and every segment would start later than the copy's; and the
+  // default encoder time base (1/fps) would move each frame by up to half a frame when the source's are off its grid.
+  if (at) args.push('-vsync', 'vfr', '-enc_time_base:v', '-1');
   job.renditions.forEach((r, i) => {
     args.push(`-b:v:${i}`, String(r.videoBitrate), `-maxrate:v:${i}`, String(r.maxrate), `-bufsize:v:${i}`, String(r.bufsize), `-level:v:${i}`, r.level);
   });
@@ -81,7 +99,7 @@ export function buildHlsArgs(job: HlsJob): string[] {
     '-threads', '0',
     '-max_muxing_queue_size', '4096',
     '-f', 'hls',
-    '-hls_time', String(seg),
+    '-hls_time', String(hlsTime),
     '-hls_playlist_type', 'vod',
     '-hls_list_size', '0',
     '-hls_flags', 'independent_segments',
@@ -156,8 +174,9 @@ export interface Variant {
   codecs: string;
 }
 
-export function codecsFor(r: Pick<Rendition, 'level'>, hasAudio: boolean): string {
-  return hasAudio ? `${avcCodecString(r.level)},${AAC_CODEC}` : avcCodecString(r.level);
+/** CODECS of a rendition we encoded, or of a copied one when `video` (the source's own avc1 string) is given. */
+export function codecsFor(r: Pick<Rendition, 'level'>, hasAudio: boolean, video = avcCodecString(r.level)): string {
+  return hasAudio ? `${video},${AAC_CODEC}` : video;
 }
 
 /**

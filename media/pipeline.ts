@@ -22,7 +22,8 @@ import {
 import { createSqliteQueue, PermanentJobError, type Job, type JobQueue } from './jobs.ts';
 import { DEFAULT_SUPERSEDED_GRACE_MS, queueOrphanedOutput, scheduleSuperseded } from './cleanup.ts';
 import { buildLadder, type Rendition } from './ladder.ts';
-import { probe, ProbeError, type ProbeResult } from './probe.ts';
+import { probe, ProbeError, probeKeyframes, type KeyframeProbe, type ProbeResult } from './probe.ts';
+import { buildRemuxArgs, canCopyAudio, cutKeyframes, forcedKeyframeTimes, REMUX_PROGRESS_SHARE, remuxObstacles, segmentsAligned, sourceAvcCodec } from './remux.ts';
 import { setProgress, transition, type VideoRow } from './states.ts';
 import type { MediaStorage } from './storage.ts';
 
@@ -73,6 +74,8 @@ export interface PipelineDeps {
   preset?: string;
   segmentSeconds?: number;
   niceness?: number;
+  /** Copy the top rendition when the upload is already streamable H.264 (media/remux.ts); on unless false. */
+  remux?: boolean;
   /** ffmpeg time limit = fixed + perSecond * duration. */
   timeLimit?: { fixedMs: number; perSecondMs: number };
   /** For the removal of superseded videos (media/cleanup.ts); a queue on `db` when not given. */
@@ -173,6 +176,43 @@ export function createTranscodeHandler(deps: PipelineDeps) {
   const segmentSeconds = deps.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
   const limit = deps.timeLimit ?? { fixedMs: 120_000, perSecondMs: 10_000 };
 
+  interface RemuxPlan {
+    keyframes: KeyframeProbe;
+    /** avc1 string of the source, for the copied rendition's CODECS. */
+    videoCodec: string;
+    copyAudio: boolean;
+    keyframeProbeMs: number;
+  }
+
+  /** Whether the top rendition can be a copy of the source; why not goes to the job log. */
+  async function remuxPlan(job: Job, source: string, info: ProbeResult, ladder: Rendition[], ctx: JobContext): Promise<RemuxPlan | null> {
+    const { videoId } = job.payload as TranscodePayload;
+    if (deps.remux === false) return null;
+    let why = remuxObstacles(info, ladder, undefined, segmentSeconds);
+    // After a failed attempt, the plain encode: a copy ffmpeg refuses (odd timestamps, say) then costs one retry,
+    // not the video. A failure stays a failed attempt either way, visible and retried like any other.
+    if (job.lastError) why = [...why, 'an earlier attempt failed'];
+    let keyframeProbeMs: number | undefined;
+    if (why.length === 0) {
+      const started = performance.now();
+      try {
+        const keyframes = await probeKeyframes(deps.binaries.ffprobe, source, info, {
+          timeoutMs: 30_000 + 20 * info.durationSeconds,
+          signal: ctx.signal,
+          niceness: deps.niceness ?? 10,
+        });
+        keyframeProbeMs = Math.round(performance.now() - started);
+        why = remuxObstacles(info, ladder, keyframes, segmentSeconds);
+        if (why.length === 0) return { keyframes, videoCodec: sourceAvcCodec(info, keyframes.avc)!, copyAudio: canCopyAudio(info), keyframeProbeMs };
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        why = [`keyframes not readable: ${(err as Error).message}`];
+      }
+    }
+    ctx.log.info({ videoId, plan: 'encode', why, keyframeProbeMs }, 'encoding every rendition');
+    return null;
+  }
+
   async function run(job: Job, ctx: JobContext): Promise<void> {
     const { videoId, version } = job.payload as TranscodePayload;
     const video = deps.db.select().from(videos).where(eq(videos.id, videoId)).get();
@@ -208,8 +248,9 @@ export function createTranscodeHandler(deps: PipelineDeps) {
 
     let lastWrite = 0;
     let lastPercent = -1;
-    const onProgress = (seconds: number) => {
-      const percent = Math.min(99, (seconds / info.durationSeconds) * 100);
+    // Percent of the whole job, from `from` to `to` while one ffmpeg run works through the video.
+    const progressBetween = (from: number, to: number) => (seconds: number) => {
+      const percent = Math.min(99, from + (to - from) * Math.min(1, seconds / info.durationSeconds));
       const t = performance.now();
       // At most one write a second, and only for a visible change: progress must not load the database.
       if (t - lastWrite < 1000 || percent - lastPercent < 1) return;
@@ -219,25 +260,114 @@ export function createTranscodeHandler(deps: PipelineDeps) {
     };
     const onSpawn = (pid: number) => void writeFile(path.join(ctx.tmpDir, PID_FILE), String(pid)).catch(() => undefined);
     const timeoutMs = limit.fixedMs + limit.perSecondMs * info.durationSeconds;
+    const runOpts = { timeoutMs, onSpawn, signal: ctx.signal, niceness: deps.niceness ?? 10 };
+    const segmentsOf = async (dir: string) => parseMediaPlaylist(await readFile(path.join(dir, MEDIA_PLAYLIST), 'utf8'));
 
-    try {
+    /**
+     * The top rendition copied (its own fast ffmpeg run, timed in the job log), then the others encoded in a
+     * second run with keyframes where the copy's segments start. False when they do not line up after all:
+     * the caller then encodes every rendition. Nothing is published before the whole ladder is there.
+     */
+    const remuxLadder = async (plan: RemuxPlan): Promise<boolean> => {
+      const top = ladder[0];
+      const started = performance.now();
       await runFfmpeg(deps.binaries.ffmpeg, {
+        ...runOpts,
+        args: buildRemuxArgs({
+          input: source,
+          container: info.container,
+          outDir: path.join(out, variantDir(0)),
+          videoStreamIndex: info.videoStreamIndex,
+          hasAudio: info.hasAudio,
+          copyAudio: plan.copyAudio,
+          audioBitrate: top.audioBitrate,
+          segmentSeconds,
+        }),
+        onProgress: progressBetween(0, ladder.length > 1 ? REMUX_PROGRESS_SHARE : 99),
+      });
+      const remuxMs = performance.now() - started;
+      ctx.log.info(
+        {
+          videoId,
+          plan: 'remux',
+          rendition: top.name,
+          remuxMs: Math.round(remuxMs),
+          realtimeFactor: Math.round((info.durationSeconds / Math.max(remuxMs / 1000, 1e-3)) * 10) / 10,
+          keyframeProbeMs: plan.keyframeProbeMs,
+          copyAudio: plan.copyAudio,
+        },
+        'top rendition remuxed',
+      );
+      if (ladder.length === 1) return true;
+
+      // One frame: the encoder rounds times to its time base, a copy keeps the source's. Checked on the copy's
+      // playlist first, so a muxer that counts segments otherwise (ffmpeg 4.1 with the video starting after the
+      // audio) is found before the long encode rather than after it.
+      const tolerance = 1 / top.fps + 1e-3;
+      const copied = await segmentsOf(path.join(out, variantDir(0)));
+      const cuts = cutKeyframes(copied, plan.keyframes.times, tolerance);
+      if (!cuts) {
+        ctx.log.warn({ videoId }, 'remuxed segments do not start at source keyframes: encoding every rendition');
+        return false;
+      }
+      const lower = ladder.slice(1);
+      const lowerDir = path.join(out, 'lower');
+      for (let i = 0; i < lower.length; i++) await mkdir(path.join(lowerDir, variantDir(i)), { recursive: true });
+      await runFfmpeg(deps.binaries.ffmpeg, {
+        ...runOpts,
         args: buildHlsArgs({
           input: source,
           container: info.container,
-          outDir: out,
-          renditions: ladder,
+          outDir: lowerDir,
+          renditions: lower,
           hasAudio: info.hasAudio,
           sourceFps: info.fps,
           segmentSeconds,
           preset: deps.preset,
+          keyframesAt: forcedKeyframeTimes(cuts, top.fps),
         }),
-        timeoutMs,
-        onProgress,
-        onSpawn,
-        signal: ctx.signal,
-        niceness: deps.niceness ?? 10,
+        onProgress: progressBetween(REMUX_PROGRESS_SHARE, 99),
       });
+      for (let i = 0; i < lower.length; i++) {
+        if (!segmentsAligned(copied, await segmentsOf(path.join(lowerDir, variantDir(i))), tolerance)) {
+          ctx.log.warn({ videoId, rendition: lower[i].name }, 'encoded segments do not line up with the remuxed ones: encoding every rendition');
+          return false;
+        }
+      }
+      for (let i = 0; i < lower.length; i++) {
+        await rm(path.join(out, variantDir(i + 1)), { recursive: true, force: true });
+        await rename(path.join(lowerDir, variantDir(i)), path.join(out, variantDir(i + 1)));
+      }
+      await rm(lowerDir, { recursive: true, force: true });
+      return true;
+    };
+
+    let copiedCodec: string | null = null;
+    try {
+      const plan = await remuxPlan(job, source, info, ladder, ctx);
+      if (plan && (await remuxLadder(plan))) {
+        copiedCodec = plan.videoCodec;
+      } else {
+        if (plan) {
+          await rm(out, { recursive: true, force: true });
+          await mkdir(out);
+          for (let i = 0; i < ladder.length; i++) await mkdir(path.join(out, variantDir(i)));
+        }
+        await runFfmpeg(deps.binaries.ffmpeg, {
+          ...runOpts,
+          args: buildHlsArgs({
+            input: source,
+            container: info.container,
+            outDir: out,
+            renditions: ladder,
+            hasAudio: info.hasAudio,
+            sourceFps: info.fps,
+            segmentSeconds,
+            preset: deps.preset,
+          }),
+          onProgress: progressBetween(0, 99),
+        });
+      }
       const poster = posterSize(ladder[0]);
       await runFfmpeg(deps.binaries.ffmpeg, {
         args: buildPosterArgs({ input: source, container: info.container, output: path.join(out, POSTER), durationSeconds: info.durationSeconds, ...poster }),
@@ -265,7 +395,7 @@ export function createTranscodeHandler(deps: PipelineDeps) {
         fps: r.fps,
         bandwidth: bw.peak,
         averageBandwidth: bw.average,
-        codecs: codecsFor(r, info.hasAudio),
+        codecs: codecsFor(r, info.hasAudio, i === 0 && copiedCodec ? copiedCodec : undefined),
       });
     }
     const leftovers = (await readdir(out)).filter((f) => /^v\d+$/.test(f));
@@ -288,7 +418,7 @@ export function createTranscodeHandler(deps: PipelineDeps) {
       // Another attempt published the same version first; its output is as good as ours.
     }
     finish(deps, videoId, manifest);
-    ctx.log.info({ videoId, version, renditions: renditions.map((r) => r.name) }, 'video ready');
+    ctx.log.info({ videoId, version, renditions: renditions.map((r) => r.name), plan: copiedCodec ? 'remux' : 'encode' }, 'video ready');
   }
 
   /** The job has failed for good: the video shows why. */

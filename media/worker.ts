@@ -255,7 +255,7 @@ export interface MediaWorkerDeps {
   ffprobePath?: string;
   leaseMs?: number;
   pollMs?: number;
-  pipeline?: Partial<Pick<PipelineDeps, 'preset' | 'segmentSeconds' | 'niceness' | 'timeLimit' | 'supersededGraceMs'>>;
+  pipeline?: Partial<Pick<PipelineDeps, 'preset' | 'segmentSeconds' | 'niceness' | 'timeLimit' | 'supersededGraceMs' | 'remux'>>;
 }
 
 /** The worker with the media handlers wired: what server/main.ts and media/worker-main.ts start. */

@@ -20,7 +20,7 @@ export interface MediaTestApp extends TestApp {
   queue: JobQueue;
   secret: Buffer;
   /** A worker on the same queue (not started). */
-  worker(opts?: { concurrency?: number; preset?: string }): Worker;
+  worker(opts?: { concurrency?: number; preset?: string; remux?: boolean }): Worker;
   close(): Promise<void>;
 }
 
@@ -66,7 +66,7 @@ export async function buildMediaTestApp(env: Record<string, string> = {}): Promi
     queue,
     secret,
     worker(opts = {}) {
-      const w = createMediaWorker({ db, queue, storage, clock, log: silentLog, concurrency: opts.concurrency ?? 1, binaries, pollMs: 50, pipeline: { preset: opts.preset ?? 'ultrafast', niceness: 0 } });
+      const w = createMediaWorker({ db, queue, storage, clock, log: silentLog, concurrency: opts.concurrency ?? 1, binaries, pollMs: 50, pipeline: { preset: opts.preset ?? 'ultrafast', niceness: 0, remux: opts.remux } });
       workers.push(w);
       return w;
     },

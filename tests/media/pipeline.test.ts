@@ -49,7 +49,8 @@ describe('transcode pipeline (real ffmpeg)', () => {
     const clip = makeClip(clips, { width: 854, height: 480, seconds: 5 });
     const { id, job } = await queuedVideo(lesson.id, clip);
     // The production preset: ultrafast would drop to Constrained Baseline below the High profile we declare.
-    const worker = t.worker({ preset: 'veryfast' });
+    // The encode path: this clip would qualify for copying its top rendition (tests/media/remux.test.ts).
+    const worker = t.worker({ preset: 'veryfast', remux: false });
     await worker.start();
     const ready = await waitFor(() => (row(id).status === 'ready' ? row(id) : null), { timeoutMs: 60_000, what: 'video ready' });
     await worker.stop();
@@ -94,7 +95,7 @@ describe('transcode pipeline (real ffmpeg)', () => {
     const lesson = makeLesson(t, { courseId: course.id, kind: 'video' });
     const clip = makeClip(clips, { width: 360, height: 640, seconds: 2, audio: false });
     const { id } = await queuedVideo(lesson.id, clip);
-    const worker = t.worker();
+    const worker = t.worker({ remux: false });
     await worker.start();
     const ready = await waitFor(() => (row(id).status === 'ready' ? row(id) : null), { timeoutMs: 60_000, what: 'video ready' });
     await worker.stop();
@@ -164,7 +165,8 @@ describe('transcode pipeline (real ffmpeg)', () => {
     const course = makeCourse(t);
     const lesson = makeLesson(t, { courseId: course.id, kind: 'video' });
     const { id } = await queuedVideo(lesson.id, makeClip(clips, { width: 640, height: 360, seconds: 2, name: 'for41.mp4' }));
-    const handler = createTranscodeHandler({ db: t.db, storage: t.storage, binaries: staticBins, clock: t.clock, niceness: 0 });
+    // The encode path; the copy path with these binaries is in tests/media/remux.test.ts.
+    const handler = createTranscodeHandler({ db: t.db, storage: t.storage, binaries: staticBins, clock: t.clock, niceness: 0, remux: false });
     const claimed = t.queue.claim('test', { leaseMs: 60_000 })!;
     await handler.run(claimed, { signal: new AbortController().signal, tmpDir: path.join(t.storage.tmpDir, claimed.id), log: silentLog });
     const ready = row(id);
