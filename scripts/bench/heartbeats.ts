@@ -75,23 +75,41 @@ process.stdout.write(JSON.stringify({ rps: r.requests.average, total: r.requests
   ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts }));
 `;
 
-/** Learners at their own pace: a beat every 15 s, a course outline or progress view every 30 s, random phases. */
+/**
+ * Learners at their own pace: a beat every 15 s, a course outline or progress view every 30 s, random phases.
+ * Open loop: each learner's requests go out on its own schedule whatever the server's speed, over a pool of
+ * keep-alive connections (node:http; fetch's unbounded pool opened thousands of sockets and measured itself).
+ * Latency is from the scheduled send to the end of the answer, so waiting for a free connection counts.
+ */
 const SIMULATE = `
+import http from 'node:http';
 const s = JSON.parse((await import('node:fs')).readFileSync(process.env.LEERPAD_BENCH, 'utf8'));
+const agent = new http.Agent({ keepAlive: true, maxSockets: s.sockets });
+const base = new URL(s.base);
 const lat = { heartbeat: [], progress: [], outline: [] };
 const failed = { heartbeat: 0, progress: 0, outline: 0 };
 const firstError = {};
 const end = Date.now() + s.seconds * 1000;
 let inFlight = 0;
-async function call(kind, url, init) {
+let peakInFlight = 0;
+function call(kind, path, method, cookie, body) {
   inFlight++;
+  peakInFlight = Math.max(peakInFlight, inFlight);
   const t0 = performance.now();
-  try {
-    const res = await fetch(url, init);
-    const text = await res.text();
-    if (res.status >= 400) { failed[kind]++; if (!firstError[kind]) firstError[kind] = res.status + ' ' + text.slice(0, 200); }
-    else lat[kind].push(performance.now() - t0);
-  } catch { failed[kind]++; } finally { inFlight--; }
+  const headers = { cookie };
+  if (body) { headers['content-type'] = 'application/json'; headers['content-length'] = Buffer.byteLength(body); }
+  const req = http.request({ host: base.hostname, port: base.port, path, method, headers, agent }, (res) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (d) => { if (text.length < 300) text += d; });
+    res.on('end', () => {
+      inFlight--;
+      if (res.statusCode >= 400) { failed[kind]++; if (!firstError[kind]) firstError[kind] = res.statusCode + ' ' + text.slice(0, 200); }
+      else lat[kind].push(performance.now() - t0);
+    });
+  });
+  req.on('error', (err) => { inFlight--; failed[kind]++; if (!firstError[kind]) firstError[kind] = String(err); });
+  req.end(body);
 }
 s.users.forEach((cookie, i) => {
   const lessonId = s.lessons[i % s.lessons.length];
@@ -99,15 +117,14 @@ s.users.forEach((cookie, i) => {
   const beat = () => {
     if (Date.now() >= end) return;
     const from = (k++ * 15) % s.videoSeconds;
-    call('heartbeat', s.base + '/api/progress/heartbeat', { method: 'POST', headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ lessonId, position: from + 15, ranges: [[from, from + 15]] }) });
+    call('heartbeat', '/api/progress/heartbeat', 'POST', cookie, JSON.stringify({ lessonId, position: from + 15, ranges: [[from, from + 15]] }));
     setTimeout(beat, 15000);
   };
   let v = i;
   const view = () => {
     if (Date.now() >= end) return;
-    if (v++ % 2) call('progress', s.base + '/api/courses/' + s.courseId + '/progress', { headers: { cookie } });
-    else call('outline', s.base + '/api/courses/' + s.courseId, { headers: { cookie } });
+    if (v++ % 2) call('progress', '/api/courses/' + s.courseId + '/progress', 'GET', cookie);
+    else call('outline', '/api/courses/' + s.courseId, 'GET', cookie);
     setTimeout(view, 30000);
   };
   setTimeout(beat, Math.random() * 15000);
@@ -116,9 +133,10 @@ s.users.forEach((cookie, i) => {
 await new Promise((r) => setTimeout(r, s.seconds * 1000));
 const drainUntil = Date.now() + 10000;
 while (inFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+agent.destroy();
 const pct = (a, p) => { const x = [...a].sort((m, n) => m - n); return x.length ? x[Math.min(x.length - 1, Math.ceil(p / 100 * x.length) - 1)] : NaN; };
-const out = {};
-for (const k of Object.keys(lat)) out[k] = { n: lat[k].length, failed: failed[k], firstError: firstError[k], p50: pct(lat[k], 50), p99: pct(lat[k], 99), max: pct(lat[k], 100) };
+const out = { routes: {}, peakInFlight };
+for (const k of Object.keys(lat)) out.routes[k] = { n: lat[k].length, failed: failed[k], firstError: firstError[k], p50: pct(lat[k], 50), p99: pct(lat[k], 99), max: pct(lat[k], 100) };
 process.stdout.write(JSON.stringify(out));
 `;
 
@@ -314,14 +332,20 @@ export async function run(opts: HeartbeatBenchOptions = {}) {
       const rssBefore = process.memoryUsage().rss;
       let peak = rssBefore;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
-      const sim = await child<Record<string, { n: number; failed: number; firstError?: string; p50: number | null; p99: number | null; max: number | null }>>(
+      const simProfiler = process.env.LEERPAD_BENCH_PROFILE_SIM ? await startProfiler() : null;
+      await simProfiler?.resume();
+      const sim = await child<{ peakInFlight: number; routes: Record<string, { n: number; failed: number; firstError?: string; p50: number | null; p99: number | null; max: number | null }> }>(
         SIMULATE,
-        { base: ourUrl, users: simUsers, lessons: world.lessons, courseId: world.courseId, videoSeconds: world.videoSeconds, seconds: simSeconds },
+        { base: ourUrl, users: simUsers, lessons: world.lessons, courseId: world.courseId, videoSeconds: world.videoSeconds, seconds: simSeconds, sockets: 64 },
         (simSeconds + 40) * 1000,
       );
       clearInterval(sampler);
-      console.log(`simulation: ${simUsers.length} learners for ${simSeconds} s (beat every 15 s, a view every 30 s)`);
-      for (const [route, r] of Object.entries(sim)) {
+      if (simProfiler) {
+        await simProfiler.pause();
+        console.log(`  CPU profile of the simulation: ${await simProfiler.save(process.env.LEERPAD_BENCH_PROFILE_SIM!)}`);
+      }
+      console.log(`simulation: ${simUsers.length} learners for ${simSeconds} s (beat every 15 s, a view every 30 s), over 64 keep-alive connections; at most ${sim.peakInFlight} requests in flight`);
+      for (const [route, r] of Object.entries(sim.routes)) {
         const ms = (v: number | null) => (v === null ? '-' : v.toFixed(2));
         console.log(`  ${route.padEnd(10)} ${String(r.n).padStart(6)} ok ${String(r.failed).padStart(4)} failed   p50 ${ms(r.p50)} ms  p99 ${ms(r.p99)} ms  max ${ms(r.max)} ms`);
         if (r.failed) {
