@@ -4,7 +4,7 @@
  * that every accepted beat reached the database, then (optional) 1,000 simulated learners at their real pace.
  *
  *   node --import tsx scripts/bench/heartbeats.ts [--connections 10] [--duration 5] [--rounds 2] [--learners 200]
- *                                                 [--sim-learners 1000] [--sim-seconds 20]   (--sim-seconds 0: skip)
+ *                                                 [--sim-learners 1000,10000] [--sim-seconds 60]   (--sim-seconds 0: skip)
  *
  * The servers run in this process on an on-disk WAL database in a temp folder; the load generators (autocannon,
  * the learner simulation) run in a child process so they do not share the server's event loop.
@@ -36,7 +36,8 @@ export interface HeartbeatBenchOptions {
   rounds?: number;
   /** Distinct learners the autocannon phase rotates through (one (learner, lesson) pair each). */
   learners?: number;
-  simLearners?: number;
+  /** Learner counts to simulate, one after the other. */
+  simLearners?: number[];
   /** 0 skips the simulation. */
   simSeconds?: number;
 }
@@ -228,8 +229,8 @@ export async function run(opts: HeartbeatBenchOptions = {}) {
   const duration = opts.durationSeconds ?? 5;
   const rounds_ = opts.rounds ?? 2;
   const learners = opts.learners ?? 200;
-  const simLearners = opts.simLearners ?? 1000;
-  const simSeconds = opts.simSeconds ?? 20;
+  const simLearners = opts.simLearners ?? [1000, 10_000];
+  const simSeconds = opts.simSeconds ?? 60;
   console.log('\n# Progress heartbeats');
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'leerpad-bench-hb-'));
@@ -245,7 +246,7 @@ export async function run(opts: HeartbeatBenchOptions = {}) {
     const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
 
     // One learner logs in over HTTP like a browser would; the rest get sessions from the same store directly.
-    const world = seed(db, config, Math.max(learners, simSeconds > 0 ? simLearners : 0));
+    const world = seed(db, config, Math.max(learners, simSeconds > 0 ? Math.max(...simLearners) : 0));
     const email = `bench-login.${randomUUID().slice(0, 8)}@example.test`;
     let reg!: Response;
     // Right after start-up on a busy machine, @fastify/under-pressure may still answer 503 for a moment.
@@ -327,8 +328,8 @@ export async function run(opts: HeartbeatBenchOptions = {}) {
     );
     if (!ok) process.exitCode = 1;
 
-    if (simSeconds > 0) {
-      const simUsers = world.cookies.slice(0, simLearners);
+    for (const count of simSeconds > 0 ? simLearners : []) {
+      const simUsers = world.cookies.slice(0, count);
       const rssBefore = process.memoryUsage().rss;
       let peak = rssBefore;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
@@ -353,7 +354,10 @@ export async function run(opts: HeartbeatBenchOptions = {}) {
           process.exitCode = 1;
         }
       }
-      console.log(`  server process RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MB before, peak ${(peak / 2 ** 20).toFixed(0)} MB`);
+      console.log(`  RSS of the server's process (it also holds the bench's ${world.cookies.length} seeded sessions): ${(rssBefore / 2 ** 20).toFixed(0)} MB before, peak ${(peak / 2 ** 20).toFixed(0)} MB`);
+      const worst = Object.entries(sim.routes).reduce((a, b) => ((b[1].p99 ?? 0) > (a[1].p99 ?? 0) ? b : a));
+      report(`${count} learners: worst p99 (${worst[0]}) vs the 50 ms budget`, worst[1].p99 ?? NaN, 50, 'ms', '<= 1.00');
+      report(`${count} learners: peak RSS vs the 256 MB budget`, peak / 2 ** 20, 256, 'MB', '<= 1.00');
     }
   } finally {
     await bare.close();
@@ -380,7 +384,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     durationSeconds: num(values.duration),
     rounds: num(values.rounds),
     learners: num(values.learners),
-    simLearners: num(values['sim-learners']),
+    simLearners: values['sim-learners']?.split(',').map(Number),
     simSeconds: num(values['sim-seconds']),
   });
 }
