@@ -225,6 +225,7 @@ describeE2e('self-paced progress in the browser', () => {
     await page.getByRole('button', { name: 'Verwijder mijn account definitief' }).click();
     await page.waitForURL(`${server.baseUrl}/`);
     await page.getByRole('link', { name: 'Inloggen' }).first().waitFor();
+    await page.getByRole('status').filter({ hasText: 'Je account is verwijderd.' }).waitFor();
     expect((await fetch(`${server.baseUrl}/api/auth/me`, { headers: { cookie: leaver.cookie } })).status).toBe(401);
 
     expect(problems).toEqual([]);

@@ -1,7 +1,14 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { takeFocusRequest } from '../router.ts';
 import { t } from '../i18n/common.ts';
+
+let pending: string | null = null;
+
+/** A message for the page a navigation lands on (e.g. "your account was deleted" on the home page), shown once. */
+export function noticeForNextPage(message: string) {
+  pending = message;
+}
 
 /**
  * Every page starts with this: it sets the document title and, after a client-side navigation, moves focus to
@@ -9,6 +16,11 @@ import { t } from '../i18n/common.ts';
  */
 export function Page({ title, children, lead }: { title: string; children?: ComponentChildren; lead?: ComponentChildren }) {
   const h1 = useRef<HTMLHeadingElement>(null);
+  const [notice] = useState(() => {
+    const message = pending;
+    pending = null;
+    return message;
+  });
   useEffect(() => {
     document.title = `${title} · ${t('site.name')}`;
   }, [title]);
@@ -20,6 +32,11 @@ export function Page({ title, children, lead }: { title: string; children?: Comp
       <h1 ref={h1} tabIndex={-1}>
         {title}
       </h1>
+      {notice && (
+        <div class="notice notice--success" role="status">
+          <p>{notice}</p>
+        </div>
+      )}
       {lead && <p class="lead">{lead}</p>}
       {children}
     </>

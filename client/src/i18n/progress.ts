@@ -95,6 +95,7 @@ export const nl = {
   'privacy.passwordHint': 'Bevestig met je wachtwoord dat jij het bent.',
   'privacy.deleteConfirm': 'Verwijder mijn account definitief',
   'privacy.deleting': 'Bezig met verwijderen…',
+  'privacy.deleted': 'Je account is verwijderd. Je persoonlijke gegevens zijn gewist; alleen anonieme tellingen blijven in de statistieken.',
 };
 
 export const en: typeof nl = {
@@ -190,6 +191,7 @@ export const en: typeof nl = {
   'privacy.passwordHint': 'Confirm with your password that it is you.',
   'privacy.deleteConfirm': 'Delete my account for good',
   'privacy.deleting': 'Deleting…',
+  'privacy.deleted': 'Your account has been deleted. Your personal data is gone; only anonymous counts stay in the statistics.',
 };
 
 export const t = messages({ nl, en }, common);

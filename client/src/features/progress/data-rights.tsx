@@ -7,6 +7,7 @@ import { Field, Form, text, useForm } from '../../components/form.tsx';
 import { privacy } from '../../api.ts';
 import { t } from '../../i18n/progress.ts';
 import { navigate } from '../../router.ts';
+import { noticeForNextPage } from '../../components/page.tsx';
 import { me } from '../../session.ts';
 import './progress.css';
 
@@ -25,6 +26,7 @@ function DeleteAccount() {
   const onSubmit = async (data: FormData) => {
     await privacy.deleteAccount(text(data, 'password'));
     me.value = null;
+    noticeForNextPage(t('privacy.deleted'));
     navigate('/', { replace: true });
   };
 
