@@ -1,5 +1,5 @@
 import type { QuestionInput } from './schema.ts';
-import type { QuizQuestion } from './questions.ts';
+import { QUESTION_RULES, type QuestionRule, type QuizQuestion } from './questions.ts';
 
 /**
  * GIFT (Moodle's plain-text quiz format): a pure parser and exporter. The parser follows Moodle's own
@@ -13,10 +13,142 @@ import type { QuizQuestion } from './questions.ts';
  * export stays valid GIFT and still round-trips through this parser.
  */
 
+/**
+ * Every problem and warning a GIFT import can report, by stable code, with its English message ({name} is one of
+ * its parameters). The API sends code, params and this message; the studio shows the code from its own catalogue
+ * in Dutch or English (client/src/i18n/quiz-studio.ts, `quizStudio.gift.code.*`; a test checks none is missing).
+ * The studio-rule codes of questions.ts (QUESTION_*) are reported by the import as well: see IMPORT_CODES.
+ */
+export const GIFT_MESSAGES = {
+  // Problems the parser finds in a question: nothing is imported until they are solved.
+  GIFT_TITLE_UNCLOSED: 'the title is not closed with "::"',
+  GIFT_DESCRIPTION: 'unsupported: a description (text without an answer block {...}) is not a question',
+  GIFT_STRAY_CLOSE: '"}" without "{" (escape a literal brace as \\})',
+  GIFT_UNCLOSED_ANSWER: '"{" is never closed (a blank line ends a question)',
+  GIFT_SEVERAL_ANSWER_BLOCKS: 'unsupported: more than one answer block in a question',
+  GIFT_NO_TEXT: 'the question has no text',
+  GIFT_ESSAY: 'unsupported: an essay question (empty answer block {}) cannot be graded automatically',
+  GIFT_UNEXPECTED_TEXT: 'unexpected text "{text}" before the first answer of {type}',
+  GIFT_BAD_WEIGHT: 'malformed weight "{text}" (write %50% or %-25%)',
+  GIFT_WEIGHT_RANGE: 'weight {weight}% is outside -100..100',
+  GIFT_NOT_A_NUMBER: '"{text}" is not a number',
+  GIFT_EMPTY_ANSWER: 'an accepted answer is empty',
+  GIFT_EMPTY_CHOICE: 'a choice is empty',
+  GIFT_TOO_FEW_CHOICES: 'a multiple-choice question needs at least two choices',
+  GIFT_MATCHING_NO_ARROW: 'every answer of a matching question needs "left -> right"',
+  GIFT_MATCHING_EMPTY_RIGHT: 'a matching answer (after "->") is empty',
+  GIFT_TOO_FEW_PAIRS: 'a matching question needs at least two pairs',
+  GIFT_NUMERIC_NO_ANSWER: 'a numeric question needs an answer',
+  GIFT_EMPTY_RANGE: 'the range {min}..{max} is empty',
+  GIFT_NEGATIVE_TOLERANCE: 'a tolerance cannot be negative',
+  // Warnings: the question is taken, something in it is not.
+  GIFT_UNKNOWN_SETTING: 'unknown @leerpad setting "{setting}" ignored',
+  GIFT_NEGATIVE_SINGLE_WEIGHT: 'a negative weight on a single-choice answer counts as 0',
+  GIFT_SCORING_IGNORED: 'scoring "{scoring}" does not apply to multiple answers',
+  GIFT_MATCHING_FEEDBACK_IGNORED: 'feedback on a matching pair is ignored',
+  // Problems the import finds after parsing (service.ts): the file as a whole, and a parsed question that breaks
+  // the studio schema. `field` (with `n`, 1-based, for one entry of a list) says where: see GIFT_FIELDS.
+  GIFT_NO_QUESTIONS: 'the file holds no questions',
+  GIFT_TOO_MANY_QUESTIONS: 'a quiz holds at most {max} questions',
+  GIFT_FIELD_TOO_LONG: '{path}: longer than {max} characters',
+  GIFT_FIELD_TOO_MANY: '{path}: more than {max}',
+  GIFT_FIELD_TOO_LARGE: '{path}: more than {max}',
+  GIFT_FIELD_INVALID: '{path}: {detail}',
+} as const;
+export type GiftCode = keyof typeof GIFT_MESSAGES;
+export const GIFT_CODES = Object.keys(GIFT_MESSAGES) as GiftCode[];
+export type ImportCode = GiftCode | QuestionRule;
+/** Every code an import report can hold: the parser's and the import's own, and the studio rules'. */
+export const IMPORT_CODES: ImportCode[] = [...GIFT_CODES, ...(Object.keys(QUESTION_RULES) as QuestionRule[])];
+
+/** Where in a question a schema or rule problem lies; a single entry of a list also has `n` (1-based). */
+export const GIFT_FIELDS = [
+  'question', 'title', 'text', 'explanation', 'points', 'feedback',
+  'choices', 'choice', 'choiceFeedback', 'answers', 'answer', 'answerFeedback', 'pairs', 'pair', 'distractors', 'distractor',
+] as const;
+export type GiftField = (typeof GIFT_FIELDS)[number];
+
+const FIELD_CODES: ImportCode[] = ['GIFT_FIELD_TOO_LONG', 'GIFT_FIELD_TOO_MANY', 'GIFT_FIELD_TOO_LARGE', 'GIFT_FIELD_INVALID'];
+const placeholdersOf = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+/** The parameters a line with this code carries (`field`, `n` only where the place is known). */
+export function importCodeParams(code: ImportCode): string[] {
+  if (code in QUESTION_RULES) return ['field', 'n', ...QUESTION_RULES[code as QuestionRule]];
+  const own = placeholdersOf(GIFT_MESSAGES[code as GiftCode]);
+  return FIELD_CODES.includes(code) ? [...own, 'field', 'n'] : own;
+}
+
+export type GiftParams = Record<string, string | number>;
 export interface GiftLine {
   line: number;
+  code: ImportCode;
+  params: GiftParams;
+  /** In English, for API clients; the studio shows the code in the lecturer's language. */
   message: string;
 }
+
+/** How the English messages name a question type (`type` of GIFT_UNEXPECTED_TEXT). */
+const TYPE_PHRASE: Record<string, string> = {
+  single: 'a multiple-choice question',
+  multiple: 'a multiple-choice question',
+  text: 'a short-answer question',
+  matching: 'a matching question',
+  numeric: 'a numeric question',
+};
+/** A report line for a code of GIFT_MESSAGES, its English message filled in. */
+export function giftLine(line: number, code: GiftCode, params: GiftParams = {}): GiftLine {
+  const message = GIFT_MESSAGES[code].replace(/\{(\w+)\}/g, (whole, k: string) =>
+    k in params ? (k === 'type' ? (TYPE_PHRASE[params[k]] ?? String(params[k])) : String(params[k])) : whole,
+  );
+  return { line, code, params, message };
+}
+
+/**
+ * The first schema error of a parsed question as a report line. Only a few can happen to a parsed question (the
+ * parser checks the rest): a text longer than the studio takes, too many entries, too many points, a number too
+ * large to be finite. A nullable field's error is the union's, so the limit is read from the matching variant.
+ */
+export function schemaLine(line: number, e: { path: string; message: string; value: unknown; schema: unknown }): GiftLine {
+  type Limits = { type?: unknown; anyOf?: Limits[]; maxLength?: number; maxItems?: number; maximum?: number };
+  const declared = e.schema as Limits;
+  const kind = Array.isArray(e.value) ? 'array' : typeof e.value;
+  const s = declared.anyOf?.find((v) => v.type === kind || (kind === 'number' && v.type === 'integer')) ?? declared;
+  const path = e.path.slice(1) || 'question';
+  const at = { path, ...fieldOf(e.path) };
+  if (typeof e.value === 'string' && s.maxLength !== undefined && e.value.length > s.maxLength) return giftLine(line, 'GIFT_FIELD_TOO_LONG', { ...at, max: s.maxLength });
+  if (Array.isArray(e.value) && s.maxItems !== undefined && e.value.length > s.maxItems) return giftLine(line, 'GIFT_FIELD_TOO_MANY', { ...at, max: s.maxItems });
+  if (typeof e.value === 'number' && Number.isFinite(e.value) && s.maximum !== undefined && e.value > s.maximum) {
+    return giftLine(line, 'GIFT_FIELD_TOO_LARGE', { ...at, max: s.maximum });
+  }
+  return giftLine(line, 'GIFT_FIELD_INVALID', { ...at, detail: e.message });
+}
+
+/** A broken studio rule (questions.ts) of a parsed question as a report line; the message is the rule's own. */
+export function ruleLine(line: number, error: { pointer: string; message: string }, rule: { code: QuestionRule; params: Record<string, number> }): GiftLine {
+  const message = `${error.pointer ? `${error.pointer.slice(1)}: ` : ''}${error.message}`;
+  return { line, code: rule.code, params: { ...fieldOf(error.pointer), ...rule.params }, message };
+}
+
+/** "/choices/3/feedback" -> { field: 'choiceFeedback', n: 4 }: the place of a problem, for the studio to name. */
+export function fieldOf(path: string): { field: GiftField; n?: number } {
+  const [head, index, sub] = path.split('/').filter(Boolean);
+  const lists: Record<string, [GiftField, GiftField]> = {
+    choices: ['choices', 'choice'],
+    answers: ['answers', 'answer'],
+    pairs: ['pairs', 'pair'],
+    distractors: ['distractors', 'distractor'],
+  };
+  if (head in lists) {
+    const [all, one] = lists[head];
+    if (index === undefined || !/^\d+$/.test(index)) return { field: all };
+    const n = Number(index) + 1;
+    if (sub === 'feedback' && (one === 'choice' || one === 'answer')) return { field: `${one}Feedback`, n };
+    return { field: one, n };
+  }
+  if (head === 'title' || head === 'text' || head === 'explanation' || head === 'points') return { field: head };
+  if (head === 'feedbackTrue' || head === 'feedbackFalse' || head === 'wrongFeedback') return { field: 'feedback' };
+  return { field: 'question' };
+}
+
 export interface GiftQuestion {
   line: number;
   category: string | null;
@@ -66,10 +198,11 @@ const WEIGHT_RE = /^%\s*(-?\d+(?:\.\d+)?)\s*%/;
 
 class Problem extends Error {
   constructor(
-    message: string,
+    public readonly code: GiftCode,
+    public readonly params: GiftParams,
     public readonly offset?: number,
   ) {
-    super(message);
+    super(giftLine(0, code, params).message);
   }
 }
 
@@ -80,7 +213,7 @@ interface Token {
 }
 
 /** Splits an answer block at its unescaped = and ~ markers. Text before the first marker is an error. */
-function tokens(block: string, offset: number, what: string): Token[] {
+function tokens(block: string, offset: number, type: QuestionInput['type']): Token[] {
   const out: Token[] = [];
   let lead = '';
   for (let i = 0; i < block.length; i++) {
@@ -89,7 +222,7 @@ function tokens(block: string, offset: number, what: string): Token[] {
     else if (out.length) out[out.length - 1].body += c;
     else lead += c;
   }
-  if (lead.trim() !== '') throw new Problem(`unexpected text "${restore(lead.trim()).slice(0, 40)}" before the first answer of ${what}`, offset);
+  if (lead.trim() !== '') throw new Problem('GIFT_UNEXPECTED_TEXT', { text: restore(lead.trim()).slice(0, 40), type }, offset);
   return out;
 }
 
@@ -97,9 +230,9 @@ function weightOf(body: string, offset: number): { weight: number | null; rest: 
   const t = body.trimStart();
   if (!t.startsWith('%')) return { weight: null, rest: t };
   const m = WEIGHT_RE.exec(t);
-  if (!m) throw new Problem(`malformed weight "${restore(t.slice(0, 12))}" (write %50% or %-25%)`, offset);
+  if (!m) throw new Problem('GIFT_BAD_WEIGHT', { text: restore(t.slice(0, 12)) }, offset);
   const weight = Number(m[1]);
-  if (weight < -100 || weight > 100) throw new Problem(`weight ${weight}% is outside -100..100`, offset);
+  if (weight < -100 || weight > 100) throw new Problem('GIFT_WEIGHT_RANGE', { weight }, offset);
   return { weight, rest: t.slice(m[0].length) };
 }
 
@@ -112,7 +245,7 @@ function splitFeedback(body: string): { answer: string; feedback: string | null 
 
 function parseNumber(s: string, offset: number): number {
   const t = restore(s).trim();
-  if (!NUMBER_RE.test(t)) throw new Problem(`"${t.slice(0, 30)}" is not a number`, offset);
+  if (!NUMBER_RE.test(t)) throw new Problem('GIFT_NOT_A_NUMBER', { text: t.slice(0, 30) }, offset);
   return Number(t);
 }
 
@@ -131,7 +264,7 @@ function readPragmas(lines: { n: number; text: string }[], warnings: GiftLine[])
       if (key === 'points' && NUMBER_RE.test(value) && Number(value) > 0) p.points = Number(value);
       else if (key === 'scoring' && /^[A-Za-z]+$/.test(value)) p.scoring = value;
       else if ((key === 'caseSensitive' || key === 'exactWhitespace') && /^(true|false)$/.test(value)) p[key] = value === 'true';
-      else warnings.push({ line: n, message: `unknown @leerpad setting "${pair}" ignored` });
+      else warnings.push(giftLine(n, 'GIFT_UNKNOWN_SETTING', { setting: pair }));
     }
   }
   return p;
@@ -187,7 +320,7 @@ function parseBlock(block: Block, warnings: GiftLine[]): { question: QuestionInp
     }
     return block.lines[block.lines.length - 1].n;
   };
-  const warn = (message: string, offset?: number) => warnings.push({ line: lineAt(offset), message });
+  const warn: Warn = (code, params, offset) => warnings.push(giftLine(lineAt(offset), code, params));
 
   try {
     let text = joined.trim();
@@ -195,7 +328,7 @@ function parseBlock(block: Block, warnings: GiftLine[]): { question: QuestionInp
     let title: string | null = null;
     if (text.startsWith('::')) {
       const end = text.indexOf('::', 2);
-      if (end < 0) throw new Problem('the title is not closed with "::"', offset);
+      if (end < 0) throw new Problem('GIFT_TITLE_UNCLOSED', {}, offset);
       title = restore(text.slice(2, end)).trim() || null;
       offset += end + 2;
       text = text.slice(end + 2);
@@ -203,20 +336,18 @@ function parseBlock(block: Block, warnings: GiftLine[]): { question: QuestionInp
 
     const open = text.indexOf('{');
     const close = text.indexOf('}');
-    if (open < 0 && close < 0) throw new Problem('unsupported: a description (text without an answer block {...}) is not a question', offset);
-    if (close >= 0 && (open < 0 || close < open)) throw new Problem('"}" without "{" (escape a literal brace as \\})', offset + close);
-    if (close < 0) throw new Problem('"{" is never closed (a blank line ends a question)', offset + open);
-    if (text.indexOf('{', open + 1) >= 0) {
-      throw new Problem('unsupported: more than one answer block in a question', offset + text.indexOf('{', open + 1));
-    }
+    if (open < 0 && close < 0) throw new Problem('GIFT_DESCRIPTION', {}, offset);
+    if (close >= 0 && (open < 0 || close < open)) throw new Problem('GIFT_STRAY_CLOSE', {}, offset + close);
+    if (close < 0) throw new Problem('GIFT_UNCLOSED_ANSWER', {}, offset + open);
+    if (text.indexOf('{', open + 1) >= 0) throw new Problem('GIFT_SEVERAL_ANSWER_BLOCKS', {}, offset + text.indexOf('{', open + 1));
     const stray = text.indexOf('}', close + 1);
-    if (stray >= 0) throw new Problem('"}" without "{" (escape a literal brace as \\})', offset + stray);
+    if (stray >= 0) throw new Problem('GIFT_STRAY_CLOSE', {}, offset + stray);
 
     const after = text.slice(close + 1);
     // An answer block inside the sentence is a "missing word": the learner sees a blank where it stood.
     const stem = after.trim() === '' ? text.slice(0, open) : `${text.slice(0, open)}${BLANK}${after}`;
     const { text: questionText, format } = textOf(stem, 'markdown');
-    if (questionText === '') throw new Problem('the question has no text', offset);
+    if (questionText === '') throw new Problem('GIFT_NO_TEXT', {}, offset);
 
     let answer = text.slice(open + 1, close);
     const answerStart = offset + open + 1;
@@ -235,7 +366,7 @@ function parseBlock(block: Block, warnings: GiftLine[]): { question: QuestionInp
 
     let question: QuestionInput;
     if (trimmed === '') {
-      throw new Problem('unsupported: an essay question (empty answer block {}) cannot be graded automatically', answerOffset);
+      throw new Problem('GIFT_ESSAY', {}, answerOffset);
     } else if (trimmed.startsWith('#')) {
       question = numeric(trimmed.slice(1), answerOffset + 1, base, fb);
     } else if (trimmed.includes('~')) {
@@ -251,13 +382,13 @@ function parseBlock(block: Block, warnings: GiftLine[]): { question: QuestionInp
         const right = fb(parts.length > 2 ? parts.slice(2).join('#') : null);
         question = { ...base, type: 'trueFalse', answer: yes, feedbackTrue: yes ? right : wrong, feedbackFalse: yes ? wrong : right };
       } else {
-        const answers = tokens(trimmed, answerOffset, 'a short-answer question').map((t) => {
+        const answers = tokens(trimmed, answerOffset, 'text').map((t) => {
           const { weight, rest } = weightOf(t.body, t.offset);
           const { answer: a, feedback } = splitFeedback(rest);
           // Accepted answers are compared as plain strings, never rendered as markdown, so no format applies.
           return { text: restore(a.replace(FORMAT_RE, '')).trim(), credit: Math.max(0, weight ?? 100), feedback: fb(feedback) };
         });
-        if (answers.some((a) => a.text === '')) throw new Problem('an accepted answer is empty', answerOffset);
+        if (answers.some((a) => a.text === '')) throw new Problem('GIFT_EMPTY_ANSWER', {}, answerOffset);
         question = {
           ...base,
           type: 'text',
@@ -276,30 +407,31 @@ function parseBlock(block: Block, warnings: GiftLine[]): { question: QuestionInp
 
 type Base = { title: string | null; text: string; explanation: string | null; points?: number };
 type Fb = (s: string | null) => string | null;
+type Warn = (code: GiftCode, params?: GiftParams, offset?: number) => void;
 
-function multichoice(block: string, offset: number, base: Base, fb: Fb, pragmas: Pragmas, warn: (m: string, o?: number) => void): QuestionInput {
+function multichoice(block: string, offset: number, base: Base, fb: Fb, pragmas: Pragmas, warn: Warn): QuestionInput {
   const single = block.includes('=');
-  const parsed = tokens(block, offset, 'a multiple-choice question').map((t) => {
+  const parsed = tokens(block, offset, single ? 'single' : 'multiple').map((t) => {
     const { weight, rest } = weightOf(t.body, t.offset);
     const { answer, feedback } = splitFeedback(rest);
     const text = textOf(answer, 'markdown').text;
-    if (text === '') throw new Problem('a choice is empty', t.offset);
+    if (text === '') throw new Problem('GIFT_EMPTY_CHOICE', {}, t.offset);
     return { marker: t.marker, weight: t.marker === '=' ? 100 : (weight ?? 0), text, feedback: fb(feedback), offset: t.offset };
   });
-  if (parsed.length < 2) throw new Problem('a multiple-choice question needs at least two choices', offset);
+  if (parsed.length < 2) throw new Problem('GIFT_TOO_FEW_CHOICES', {}, offset);
   if (single) {
     return {
       ...base,
       type: 'single',
       choices: parsed.map((c) => {
-        if (c.weight < 0) warn('a negative weight on a single-choice answer counts as 0', c.offset);
+        if (c.weight < 0) warn('GIFT_NEGATIVE_SINGLE_WEIGHT', {}, c.offset);
         const correct = c.weight === 100;
         return { text: c.text, correct, ...(correct || c.weight <= 0 ? {} : { credit: c.weight }), feedback: c.feedback };
       }),
     };
   }
   const scoring = pragmas.scoring === 'partial' || pragmas.scoring === 'allOrNothing' ? pragmas.scoring : 'weights';
-  if (pragmas.scoring && pragmas.scoring !== scoring) warn(`scoring "${pragmas.scoring}" does not apply to multiple answers`);
+  if (pragmas.scoring && pragmas.scoring !== scoring) warn('GIFT_SCORING_IGNORED', { scoring: pragmas.scoring });
   return {
     ...base,
     type: 'multiple',
@@ -308,24 +440,24 @@ function multichoice(block: string, offset: number, base: Base, fb: Fb, pragmas:
   };
 }
 
-function matching(block: string, offset: number, base: Base, format: Format, pragmas: Pragmas, warn: (m: string, o?: number) => void): QuestionInput {
+function matching(block: string, offset: number, base: Base, format: Format, pragmas: Pragmas, warn: Warn): QuestionInput {
   const pairs: { left: string; right: string }[] = [];
   const distractors: string[] = [];
-  for (const t of tokens(block, offset, 'a matching question')) {
+  for (const t of tokens(block, offset, 'matching')) {
     const arrow = t.body.indexOf('->');
-    if (arrow < 0) throw new Problem('every answer of a matching question needs "left -> right"', t.offset);
+    if (arrow < 0) throw new Problem('GIFT_MATCHING_NO_ARROW', {}, t.offset);
     let rightRaw = t.body.slice(arrow + 2);
     if (rightRaw.includes('#')) {
-      warn('feedback on a matching pair is ignored', t.offset);
+      warn('GIFT_MATCHING_FEEDBACK_IGNORED', {}, t.offset);
       rightRaw = splitFeedback(rightRaw).answer;
     }
     const left = textOf(t.body.slice(0, arrow), format).text;
     const right = textOf(rightRaw, format).text;
-    if (right === '') throw new Problem('a matching answer (after "->") is empty', t.offset);
+    if (right === '') throw new Problem('GIFT_MATCHING_EMPTY_RIGHT', {}, t.offset);
     if (left === '') distractors.push(right);
     else pairs.push({ left, right });
   }
-  if (pairs.length < 2) throw new Problem('a matching question needs at least two pairs', offset);
+  if (pairs.length < 2) throw new Problem('GIFT_TOO_FEW_PAIRS', {}, offset);
   const scoring = pragmas.scoring === 'allOrNothing' || pragmas.scoring === 'partial' ? pragmas.scoring : undefined;
   return { ...base, type: 'matching', pairs, distractors, ...(scoring ? { scoring } : {}) };
 }
@@ -339,8 +471,8 @@ function numeric(block: string, offset: number, base: Base, fb: Fb): QuestionInp
     wrongFeedback = fb(splitFeedback(body.slice(tilde + 1)).feedback);
     body = body.slice(0, tilde);
   }
-  const list = body.includes('=') ? tokens(body, offset, 'a numeric question') : [{ marker: '=' as const, body, offset }];
-  if (list.length === 0 || list.every((t) => t.body.trim() === '')) throw new Problem('a numeric question needs an answer', offset);
+  const list = body.includes('=') ? tokens(body, offset, 'numeric') : [{ marker: '=' as const, body, offset }];
+  if (list.length === 0 || list.every((t) => t.body.trim() === '')) throw new Problem('GIFT_NUMERIC_NO_ANSWER', {}, offset);
   const answers = list.map((t) => {
     const { weight, rest } = weightOf(t.body, t.offset);
     const { answer, feedback } = splitFeedback(rest);
@@ -350,13 +482,13 @@ function numeric(block: string, offset: number, base: Base, fb: Fb): QuestionInp
     if (range > 0) {
       const min = parseNumber(a.slice(0, range), t.offset);
       const max = parseNumber(a.slice(range + 2), t.offset);
-      if (min > max) throw new Problem(`the range ${min}..${max} is empty`, t.offset);
+      if (min > max) throw new Problem('GIFT_EMPTY_RANGE', { min, max }, t.offset);
       return { min, max, credit, feedback: fb(feedback) };
     }
     const colon = a.indexOf(':');
     const value = parseNumber(colon > 0 ? a.slice(0, colon) : a, t.offset);
     const tolerance = colon > 0 ? parseNumber(a.slice(colon + 1), t.offset) : 0;
-    if (tolerance < 0) throw new Problem('a tolerance cannot be negative', t.offset);
+    if (tolerance < 0) throw new Problem('GIFT_NEGATIVE_TOLERANCE', {}, t.offset);
     return { value, tolerance, credit, feedback: fb(feedback) };
   });
   return { ...base, type: 'numeric', answers, wrongFeedback };
@@ -370,7 +502,7 @@ export function parseGift(source: string): GiftParseResult {
       result.questions.push({ line, category: block.category, question });
     } catch (e) {
       if (!(e instanceof Problem)) throw e;
-      result.problems.push({ line: (e as Problem & { line?: number }).line ?? block.lines[0].n, message: e.message });
+      result.problems.push(giftLine((e as Problem & { line?: number }).line ?? block.lines[0].n, e.code, e.params));
     }
   }
   return result;

@@ -49,6 +49,32 @@ function previousOptionIds(prev: QuizQuestion | undefined): string[] {
 const near = (a: number, b: number, eps = 0.1) => Math.abs(a - b) <= eps;
 
 /**
+ * The rules normaliseQuestion checks, by stable code, with the parameters each reports. The GIFT import passes
+ * them on next to its own codes (gift.ts), so the studio can tell a lecturer in Dutch or English what is wrong.
+ */
+export const QUESTION_RULES = {
+  QUESTION_ONE_CORRECT: ['count'],
+  QUESTION_FULL_CREDIT_NOT_CORRECT: [],
+  QUESTION_WEIGHT_REQUIRED: [],
+  QUESTION_SOME_CORRECT: [],
+  QUESTION_WEIGHTS_SUM: ['sum'],
+  QUESTION_VALUE_OR_RANGE: [],
+  QUESTION_RANGE_BOTH: [],
+  QUESTION_RANGE_ORDER: [],
+  QUESTION_RANGE_NO_TOLERANCE: [],
+  QUESTION_ONE_FULL: [],
+  QUESTION_ITEMS_DIFFER: [],
+  QUESTION_LEFT_DIFFER: [],
+  QUESTION_DISTRACTOR_EQUAL: [],
+} as const satisfies Record<string, readonly string[]>;
+export type QuestionRule = keyof typeof QUESTION_RULES;
+/** The code of one error of normaliseQuestion (same index), with its parameters. */
+export interface RuleBroken {
+  code: QuestionRule;
+  params: Record<string, number>;
+}
+
+/**
  * Turns a studio (or GIFT) question into a stored one: fills defaults, trims, makes ids and checks the rules a
  * schema cannot express (one correct single choice, weights adding up, min <= max ...). Errors carry JSON
  * pointers under `at`, e.g. "/body/questions/3".
@@ -56,9 +82,13 @@ const near = (a: number, b: number, eps = 0.1) => Math.abs(a - b) <= eps;
 export function normaliseQuestion(
   input: QuestionInput,
   opts: { id: string; prev?: QuizQuestion; at: string },
-): { question: QuizQuestion | null; errors: FieldError[] } {
+): { question: QuizQuestion | null; errors: FieldError[]; rules: RuleBroken[] } {
   const errors: FieldError[] = [];
-  const err = (path: string, message: string) => errors.push({ pointer: `${opts.at}${path}`, message });
+  const rules: RuleBroken[] = [];
+  const err = (path: string, message: string, code: QuestionRule, params: Record<string, number> = {}) => {
+    errors.push({ pointer: `${opts.at}${path}`, message });
+    rules.push({ code, params });
+  };
   const prev = opts.prev && opts.prev.type === input.type ? opts.prev : undefined;
   const keep = idKeeper(previousOptionIds(prev));
   const base = {
@@ -80,9 +110,9 @@ export function normaliseQuestion(
         feedback: trimOrNull(c.feedback),
       }));
       const correct = choices.filter((c) => c.correct).length;
-      if (correct !== 1) err('/choices', `a single-choice question needs exactly one correct choice (it has ${correct})`);
+      if (correct !== 1) err('/choices', `a single-choice question needs exactly one correct choice (it has ${correct})`, 'QUESTION_ONE_CORRECT', { count: correct });
       choices.forEach((c, i) => {
-        if (!c.correct && c.credit >= 100) err(`/choices/${i}/credit`, 'only the correct choice is worth 100 %');
+        if (!c.correct && c.credit >= 100) err(`/choices/${i}/credit`, 'only the correct choice is worth 100 %', 'QUESTION_FULL_CREDIT_NOT_CORRECT');
       });
       question = { ...base, type: 'single', choices };
       break;
@@ -91,7 +121,7 @@ export function normaliseQuestion(
       const scoring = input.scoring ?? 'partial';
       const choices = input.choices.map((c, i) => {
         const weight = scoring === 'weights' ? (c.weight ?? null) : null;
-        if (scoring === 'weights' && weight === null) err(`/choices/${i}/weight`, 'every choice needs a weight when scoring is "weights"');
+        if (scoring === 'weights' && weight === null) err(`/choices/${i}/weight`, 'every choice needs a weight when scoring is "weights"', 'QUESTION_WEIGHT_REQUIRED');
         return {
           id: keep(c.id),
           text: c.text.trim(),
@@ -101,10 +131,11 @@ export function normaliseQuestion(
           feedback: trimOrNull(c.feedback),
         };
       });
-      if (!choices.some((c) => c.correct)) err('/choices', 'a multiple-choice question needs at least one correct choice');
+      if (!choices.some((c) => c.correct)) err('/choices', 'a multiple-choice question needs at least one correct choice', 'QUESTION_SOME_CORRECT');
       if (scoring === 'weights' && errors.length === 0) {
         const positive = choices.reduce((s, c) => s + Math.max(0, c.weight ?? 0), 0);
-        if (!near(positive, 100)) err('/choices', `the positive weights must add up to 100 (they add up to ${Number(positive.toFixed(5))})`);
+        const sum = Number(positive.toFixed(5));
+        if (!near(positive, 100)) err('/choices', `the positive weights must add up to 100 (they add up to ${sum})`, 'QUESTION_WEIGHTS_SUM', { sum });
       }
       question = { ...base, type: 'multiple', scoring, choices };
       break;
@@ -122,10 +153,10 @@ export function normaliseQuestion(
       const answers = input.answers.map((a, i) => {
         const isRange = a.min !== undefined && a.min !== null;
         const hasValue = a.value !== undefined && a.value !== null;
-        if (isRange === hasValue) err(`/answers/${i}`, 'give either value (with an optional tolerance) or min and max');
-        if (isRange && (a.max === undefined || a.max === null)) err(`/answers/${i}/max`, 'a range needs both min and max');
-        if (isRange && a.max != null && a.min! > a.max) err(`/answers/${i}`, 'min must not be greater than max');
-        if (isRange && (a.tolerance || a.relative)) err(`/answers/${i}/tolerance`, 'a range has no tolerance');
+        if (isRange === hasValue) err(`/answers/${i}`, 'give either value (with an optional tolerance) or min and max', 'QUESTION_VALUE_OR_RANGE');
+        if (isRange && (a.max === undefined || a.max === null)) err(`/answers/${i}/max`, 'a range needs both min and max', 'QUESTION_RANGE_BOTH');
+        if (isRange && a.max != null && a.min! > a.max) err(`/answers/${i}`, 'min must not be greater than max', 'QUESTION_RANGE_ORDER');
+        if (isRange && (a.tolerance || a.relative)) err(`/answers/${i}/tolerance`, 'a range has no tolerance', 'QUESTION_RANGE_NO_TOLERANCE');
         return {
           value: hasValue ? a.value! : null,
           tolerance: hasValue ? (a.tolerance ?? 0) : 0,
@@ -136,28 +167,28 @@ export function normaliseQuestion(
           feedback: trimOrNull(a.feedback),
         };
       });
-      if (!answers.some((a) => a.credit === 100)) err('/answers', 'at least one answer must be worth 100 %');
+      if (!answers.some((a) => a.credit === 100)) err('/answers', 'at least one answer must be worth 100 %', 'QUESTION_ONE_FULL');
       question = { ...base, type: 'numeric', answers, wrongFeedback: trimOrNull(input.wrongFeedback) };
       break;
     }
     case 'text': {
       const answers = input.answers.map((a) => ({ text: a.text.trim(), credit: a.credit ?? 100, feedback: trimOrNull(a.feedback) }));
-      if (!answers.some((a) => a.credit === 100)) err('/answers', 'at least one answer must be worth 100 %');
+      if (!answers.some((a) => a.credit === 100)) err('/answers', 'at least one answer must be worth 100 %', 'QUESTION_ONE_FULL');
       question = { ...base, type: 'text', answers, caseSensitive: input.caseSensitive ?? false, exactWhitespace: input.exactWhitespace ?? false };
       break;
     }
     case 'ordering': {
       const items = input.items.map((it) => ({ id: keep(it.id), text: it.text.trim() }));
-      if (new Set(items.map((i) => i.text)).size !== items.length) err('/items', 'items must differ from each other, or learners cannot tell them apart');
+      if (new Set(items.map((i) => i.text)).size !== items.length) err('/items', 'items must differ from each other, or learners cannot tell them apart', 'QUESTION_ITEMS_DIFFER');
       question = { ...base, type: 'ordering', scoring: input.scoring ?? 'allOrNothing', items };
       break;
     }
     case 'matching': {
       const pairs = input.pairs.map((p) => ({ id: keep(p.id), left: p.left.trim(), right: p.right.trim() }));
       const distractors = [...new Set((input.distractors ?? []).map((d) => d.trim()))];
-      if (new Set(pairs.map((p) => p.left)).size !== pairs.length) err('/pairs', 'every left-hand item must be different');
+      if (new Set(pairs.map((p) => p.left)).size !== pairs.length) err('/pairs', 'every left-hand item must be different', 'QUESTION_LEFT_DIFFER');
       distractors.forEach((d, i) => {
-        if (pairs.some((p) => p.right === d)) err(`/distractors/${i}`, 'a distractor must not equal a right-hand answer');
+        if (pairs.some((p) => p.right === d)) err(`/distractors/${i}`, 'a distractor must not equal a right-hand answer', 'QUESTION_DISTRACTOR_EQUAL');
       });
       // Two prompts may share an answer ("Lyon -> France", "Paris -> France"): one option, offered once.
       const prevRights = prev?.type === 'matching' ? new Map(prev.rights.map((r) => [r.text, r.id])) : new Map<string, string>();
@@ -167,7 +198,7 @@ export function normaliseQuestion(
       break;
     }
   }
-  return { question: errors.length ? null : question, errors };
+  return { question: errors.length ? null : question, errors, rules };
 }
 
 export const isMatching = (q: QuizQuestion): q is MatchingQuestion => q.type === 'matching';

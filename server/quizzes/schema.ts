@@ -1,4 +1,5 @@
 import { Type, type Static, type TLiteral, type TOptional, type TSchema } from '@sinclair/typebox';
+import { IMPORT_CODES } from './gift.ts';
 
 /**
  * Quiz contracts. Two families of shapes, kept apart on purpose:
@@ -358,7 +359,14 @@ export const ImportQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const ImportLine = Type.Object({ line: Type.Integer(), message: Type.String() });
+const ImportLine = Type.Object({
+  line: Type.Integer(),
+  code: OutEnum(IMPORT_CODES),
+  params: Type.Record(Type.String(), Type.Unsafe<string | number>({ type: ['string', 'number'] }), {
+    description: 'The values the message speaks of, e.g. {"text": "1,5"}; `field` (with `n`, 1-based) names the place',
+  }),
+  message: Type.String({ description: 'In English; the studio shows `code` in the lecturer\'s language' }),
+});
 export const ImportReportSchema = Type.Object({
   dryRun: Type.Boolean(),
   mode: OutEnum(['append', 'replace'] as const),

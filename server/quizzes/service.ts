@@ -11,8 +11,8 @@ import { renderInlineMarkdown, renderMarkdown } from '../markdown.ts';
 import { assertUnlocked, markLessonComplete } from '../progress/service.ts';
 import { evaluateAwards } from '../credentials/awards.ts';
 import { answerShapeError, gradeAttempt, type AttemptGrade } from './grading.ts';
-import { exportGift, parseGift } from './gift.ts';
-import { fromRow, normaliseQuestion, toEdit, toRowData, type QuizQuestion } from './questions.ts';
+import { exportGift, giftLine, parseGift, ruleLine, schemaLine } from './gift.ts';
+import { fromRow, normaliseQuestion, toEdit, toRowData, type QuizQuestion, type RuleBroken } from './questions.ts';
 import {
   DEFAULT_SETTINGS,
   LIMITS,
@@ -323,13 +323,13 @@ export function createQuizService(deps: { db: Db; clock: Clock; randomInt?: Rand
     const existing = new Map(questionsOf(lessonId, from).map((q) => [q.id, q]));
     const used = new Set<string>();
     const out: QuizQuestion[] = [];
-    const errors: { index: number; errors: FieldError[] }[] = [];
+    const errors: { index: number; errors: FieldError[]; rules: RuleBroken[] }[] = [];
     input.forEach((q, i) => {
       const keepId = q.id && existing.has(q.id) && !used.has(q.id) ? q.id : randomUUID();
       used.add(keepId);
       const r = normaliseQuestion(q, { id: keepId, prev: existing.get(keepId), at: at(i) });
       if (r.question) out.push(r.question);
-      else errors.push({ index: i, errors: r.errors });
+      else errors.push({ index: i, errors: r.errors, rules: r.rules });
     });
     return { questions: out, errors };
   }
@@ -556,16 +556,16 @@ export function createQuizService(deps: { db: Db; clock: Clock; randomInt?: Rand
       for (const p of parsed.questions) {
         const schema = questionInputSchemaFor(p.question.type);
         const first = Value.Errors(schema, p.question).First();
-        if (first) problems.push({ line: p.line, message: `${first.path || 'question'}: ${first.message}` });
+        if (first) problems.push(schemaLine(p.line, first));
         else taken.push({ line: p.line, category: p.category, input: p.question });
       }
       const { questions: list, errors } = normaliseAll(lessonId, taken.map((t) => t.input), () => '');
       for (const e of errors) {
-        for (const fe of e.errors) problems.push({ line: taken[e.index].line, message: `${fe.pointer ? `${fe.pointer.slice(1)}: ` : ''}${fe.message}` });
+        e.errors.forEach((fe, j) => problems.push(ruleLine(taken[e.index].line, fe, e.rules[j])));
       }
       const existing = opts.mode === 'append' ? countOf(questions, eq(questions.lessonId, lessonId)) : 0;
-      if (parsed.questions.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'the file holds no questions' });
-      if (existing + list.length > LIMITS.questions) problems.push({ line: 1, message: `a quiz holds at most ${LIMITS.questions} questions` });
+      if (parsed.questions.length === 0 && problems.length === 0) problems.push(giftLine(1, 'GIFT_NO_QUESTIONS'));
+      if (existing + list.length > LIMITS.questions) problems.push(giftLine(1, 'GIFT_TOO_MANY_QUESTIONS', { max: LIMITS.questions }));
       problems.sort((a, b) => a.line - b.line);
 
       const ok = problems.length === 0;

@@ -243,13 +243,32 @@ describeE2e('quizzes in the browser', () => {
     await page.goto(`/studio/lessons/${giftLessonId}`);
     await page.getByRole('heading', { name: 'Importeren en exporteren (GIFT)' }).waitFor();
 
-    const bad = ['::Hoofdstad:: Wat is de hoofdstad van België? {=Brussel ~Antwerpen ~Gent}', '', '::Kapot:: Deze vraag heeft geen einde {=ja ~nee', ''].join('\n');
+    const bad = [
+      '::Hoofdstad:: Wat is de hoofdstad van België? {=Brussel ~Antwerpen ~Gent}',
+      '',
+      '::Kapot:: Deze vraag heeft geen einde {=ja ~nee',
+      '',
+      '::Half:: Hoeveel is de helft van 3? {#1,5}',
+      '',
+      '// @leerpad kleur=rood',
+      '::Koppel:: Koppel de hoofdsteden. {=België -> Brussel#Juist =Frankrijk -> Parijs}',
+      '',
+    ].join('\n');
     await page.getByLabel('GIFT-tekst').fill(bad);
     await page.getByRole('button', { name: 'Import controleren' }).click();
     await page.getByRole('heading', { name: 'Voorbeeld van de import' }).waitFor();
     const report = page.locator('.quiz-gift-report');
     await report.getByText(/^Er wordt niets geïmporteerd zolang (dit probleem|deze \d+ problemen) niet opgelost/).waitFor();
     expect(await report.locator('.quiz-gift-problems li').first().innerText()).toMatch(/^Regel 3:/);
+    // The server sends codes; the lecturer reads every problem and remark in Dutch, parameters filled in.
+    expect(await report.locator('.quiz-gift-problems li').allInnerTexts()).toEqual([
+      'Regel 3: "{" wordt niet gesloten met "}". Let op: een lege regel beëindigt de vraag.',
+      'Regel 5: "1,5" is geen getal. GIFT schrijft decimalen met een punt, bijvoorbeeld 1.5.',
+    ]);
+    expect(await report.locator('h6:has-text("Opmerkingen") + ul li').allInnerTexts()).toEqual([
+      'Regel 7: Onbekende @leerpad-instelling "kleur=rood" genegeerd.',
+      'Regel 8: Feedback bij een koppel wordt genegeerd.',
+    ]);
     expect(await report.getByRole('button', { name: /vragen toevoegen/ }).count()).toBe(0);
     await expectAccessible(page, 'GIFT import with problems');
     await screenshot(page, 'quiz-studio-gift-problems');

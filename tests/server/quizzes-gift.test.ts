@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { exportGift, parseGift } from '../../server/quizzes/gift.ts';
+import { exportGift, fieldOf, GIFT_CODES, GIFT_FIELDS, giftLine, IMPORT_CODES, parseGift, ruleLine, schemaLine, type GiftCode } from '../../server/quizzes/gift.ts';
 import { gradeQuestion } from '../../server/quizzes/grading.ts';
 import { normaliseQuestion, toEdit, type QuizQuestion } from '../../server/quizzes/questions.ts';
 import { questionInputSchemaFor, type QuestionInput } from '../../server/quizzes/schema.ts';
@@ -175,7 +175,22 @@ describe('categories-dutch.gift', () => {
 describe('malformed.gift', () => {
   const result = parseGift(fixture('malformed.gift'));
 
-  test('every problem is reported with its line and reason', () => {
+  test('every problem is reported with its line, a stable code and its parameters', () => {
+    expect(result.problems.map((p) => [p.line, p.code, p.params])).toEqual([
+      [4, 'GIFT_ESSAY', {}],
+      [6, 'GIFT_DESCRIPTION', {}],
+      [8, 'GIFT_UNCLOSED_ANSWER', {}],
+      [10, 'GIFT_NOT_A_NUMBER', { text: '1,5' }],
+      [12, 'GIFT_TITLE_UNCLOSED', {}],
+      [14, 'GIFT_SEVERAL_ANSWER_BLOCKS', {}],
+      [18, 'GIFT_MATCHING_NO_ARROW', {}],
+      [23, 'GIFT_WEIGHT_RANGE', { weight: 150 }],
+      [29, 'GIFT_STRAY_CLOSE', {}],
+      [31, 'GIFT_UNEXPECTED_TEXT', { text: 'Paris', type: 'text' }],
+    ]);
+  });
+
+  test('and with an English message for API clients', () => {
     expect(result.problems.map((p) => [p.line, p.message])).toEqual([
       [4, expect.stringMatching(/^unsupported: an essay question/)],
       [6, expect.stringMatching(/^unsupported: a description/)],
@@ -212,7 +227,7 @@ describe('small cases', () => {
 
   test('a negative weight on a single-choice answer is a warning and counts as 0', () => {
     const r = parseGift('Q {=a ~%-50%b}');
-    expect(r.warnings).toEqual([{ line: 1, message: 'a negative weight on a single-choice answer counts as 0' }]);
+    expect(r.warnings).toEqual([{ line: 1, code: 'GIFT_NEGATIVE_SINGLE_WEIGHT', params: {}, message: 'a negative weight on a single-choice answer counts as 0' }]);
     expect(r.questions[0].question).toMatchObject({ choices: [{ correct: true }, { text: 'b', correct: false, feedback: null }] });
   });
 
@@ -230,13 +245,111 @@ describe('small cases', () => {
   test('@leerpad comments set what GIFT cannot; unknown ones are warnings', () => {
     const r = parseGift('// @leerpad points=2.5 caseSensitive=true colour=red\nName? {=NaCl}');
     expect(r.questions[0].question).toMatchObject({ points: 2.5, caseSensitive: true });
-    expect(r.warnings).toEqual([{ line: 1, message: 'unknown @leerpad setting "colour=red" ignored' }]);
+    expect(r.warnings).toEqual([{ line: 1, code: 'GIFT_UNKNOWN_SETTING', params: { setting: 'colour=red' }, message: 'unknown @leerpad setting "colour=red" ignored' }]);
   });
 
   test('feedback on a matching pair is dropped with a warning', () => {
     const r = parseGift('M {\n=a -> 1#no\n=b -> 2\n}');
     expect(r.questions[0].question).toMatchObject({ pairs: [{ left: 'a', right: '1' }, { left: 'b', right: '2' }] });
-    expect(r.warnings).toEqual([{ line: 2, message: 'feedback on a matching pair is ignored' }]);
+    expect(r.warnings).toEqual([{ line: 2, code: 'GIFT_MATCHING_FEEDBACK_IGNORED', params: {}, message: 'feedback on a matching pair is ignored' }]);
+  });
+});
+
+describe('problem codes', () => {
+  /** One GIFT source for every code the parser reports, with the line, code and parameters it must give. */
+  const cases: [GiftCode, string, 'problems' | 'warnings', number, Record<string, string | number>][] = [
+    ['GIFT_TITLE_UNCLOSED', '::Title {T}', 'problems', 1, {}],
+    ['GIFT_DESCRIPTION', 'Only words.', 'problems', 1, {}],
+    ['GIFT_STRAY_CLOSE', 'Q } {T}', 'problems', 1, {}],
+    ['GIFT_UNCLOSED_ANSWER', 'Q\n{=a ~b', 'problems', 2, {}],
+    ['GIFT_SEVERAL_ANSWER_BLOCKS', 'Q {T} and {F}', 'problems', 1, {}],
+    ['GIFT_NO_TEXT', '::Title::{T}', 'problems', 1, {}],
+    ['GIFT_ESSAY', 'Q {}', 'problems', 1, {}],
+    ['GIFT_UNEXPECTED_TEXT', 'Q {lead =a -> 1 =b -> 2}', 'problems', 1, { text: 'lead', type: 'matching' }],
+    ['GIFT_BAD_WEIGHT', 'Q {=a ~%half%b}', 'problems', 1, { text: '%half%b' }],
+    ['GIFT_WEIGHT_RANGE', 'Q {=%-150%a}', 'problems', 1, { weight: -150 }],
+    ['GIFT_NOT_A_NUMBER', 'Q {#two}', 'problems', 1, { text: 'two' }],
+    ['GIFT_EMPTY_ANSWER', 'Q {=a =%50%}', 'problems', 1, {}],
+    ['GIFT_EMPTY_CHOICE', 'Q {=a ~}', 'problems', 1, {}],
+    ['GIFT_TOO_FEW_CHOICES', 'Q {~a}', 'problems', 1, {}],
+    ['GIFT_MATCHING_NO_ARROW', 'Q {=a -> 1 =b}', 'problems', 1, {}],
+    ['GIFT_MATCHING_EMPTY_RIGHT', 'Q {=a -> 1 =b ->}', 'problems', 1, {}],
+    ['GIFT_TOO_FEW_PAIRS', 'Q {=a -> 1 = -> 2}', 'problems', 1, {}],
+    ['GIFT_NUMERIC_NO_ANSWER', 'Q {#}', 'problems', 1, {}],
+    ['GIFT_EMPTY_RANGE', 'Q {#5..1}', 'problems', 1, { min: 5, max: 1 }],
+    ['GIFT_NEGATIVE_TOLERANCE', 'Q {#5:-1}', 'problems', 1, {}],
+    ['GIFT_UNKNOWN_SETTING', '// @leerpad colour=red\nQ {T}', 'warnings', 1, { setting: 'colour=red' }],
+    ['GIFT_NEGATIVE_SINGLE_WEIGHT', 'Q {=a ~%-50%b}', 'warnings', 1, {}],
+    ['GIFT_SCORING_IGNORED', '// @leerpad scoring=position\nQ {~%100%a ~b}', 'warnings', 2, { scoring: 'position' }],
+    ['GIFT_MATCHING_FEEDBACK_IGNORED', 'Q {=a -> 1#no =b -> 2}', 'warnings', 1, {}],
+  ];
+
+  test.each(cases)('%s', (code, source, list, line, params) => {
+    const r = parseGift(source);
+    expect(r[list]).toEqual([{ line, code, params, message: giftLine(line, code, params).message }]);
+    expect(r[list === 'problems' ? 'warnings' : 'problems']).toEqual([]);
+  });
+
+  test('every parser code has a case above; the import adds its own and the studio rules', () => {
+    const importOnly = ['GIFT_NO_QUESTIONS', 'GIFT_TOO_MANY_QUESTIONS', 'GIFT_FIELD_TOO_LONG', 'GIFT_FIELD_TOO_MANY', 'GIFT_FIELD_TOO_LARGE', 'GIFT_FIELD_INVALID'];
+    expect(cases.map((c) => c[0]).sort()).toEqual(GIFT_CODES.filter((c) => !importOnly.includes(c)).sort());
+    expect(IMPORT_CODES).toEqual(expect.arrayContaining([...GIFT_CODES, 'QUESTION_ONE_CORRECT', 'QUESTION_WEIGHTS_SUM']));
+    expect(new Set(IMPORT_CODES).size).toBe(IMPORT_CODES.length);
+  });
+
+  test('messages name the question type in English and keep literal braces', () => {
+    expect(parseGift('Q {lead =a =b}').problems[0].message).toBe('unexpected text "lead" before the first answer of a short-answer question');
+    expect(parseGift('Q } {T}').problems[0].message).toBe('"}" without "{" (escape a literal brace as \\})');
+    expect(giftLine(3, 'GIFT_EMPTY_RANGE', { min: 5, max: 1 })).toEqual({ line: 3, code: 'GIFT_EMPTY_RANGE', params: { min: 5, max: 1 }, message: 'the range 5..1 is empty' });
+  });
+
+  test('schema errors of a parsed question: too long, too many, too large, invalid', () => {
+    const errorOf = (input: QuestionInput) => {
+      const first = Value.Errors(questionInputSchemaFor(input.type), input).First();
+      return schemaLine(7, first!);
+    };
+    const q = (over: Partial<Extract<QuestionInput, { type: 'single' }>>): QuestionInput => ({
+      type: 'single',
+      text: 'Q',
+      choices: [{ text: 'a', correct: true }, { text: 'b', correct: false }],
+      ...over,
+    });
+    expect(errorOf(q({ title: 'x'.repeat(201) }))).toEqual({ line: 7, code: 'GIFT_FIELD_TOO_LONG', params: { path: 'title', field: 'title', max: 200 }, message: 'title: longer than 200 characters' });
+    expect(errorOf(q({ choices: [{ text: 'a', correct: true }, { text: 'b', correct: false, feedback: 'f'.repeat(4001) }] })).params).toEqual({
+      path: 'choices/1/feedback',
+      field: 'choiceFeedback',
+      n: 2,
+      max: 4000,
+    });
+    const many = Array.from({ length: 51 }, (_, i) => ({ text: `c${i}`, correct: i === 0 }));
+    expect(errorOf(q({ choices: many }))).toMatchObject({ code: 'GIFT_FIELD_TOO_MANY', params: { field: 'choices', max: 50 } });
+    expect(errorOf(q({ points: 5000 }))).toMatchObject({ code: 'GIFT_FIELD_TOO_LARGE', params: { field: 'points', max: 1000 } });
+    // 1e999 is a valid GIFT number but not a finite one
+    const inf = parseGift('Q {#1e999}').questions[0].question;
+    expect(errorOf(inf)).toMatchObject({ code: 'GIFT_FIELD_INVALID', params: { field: 'answer', n: 1 } });
+  });
+
+  test('a broken studio rule keeps its message and gains its code, place and parameters', () => {
+    const two = parseGift('Q {=a =b ~c}').questions[0].question;
+    const r = normaliseQuestion(two, { id: 'x', at: '' });
+    expect(ruleLine(4, r.errors[0], r.rules[0])).toEqual({
+      line: 4,
+      code: 'QUESTION_ONE_CORRECT',
+      params: { field: 'choices', count: 2 },
+      message: 'choices: a single-choice question needs exactly one correct choice (it has 2)',
+    });
+    const distractor = normaliseQuestion({ type: 'matching', text: 'M', pairs: [{ left: 'a', right: '1' }, { left: 'b', right: '2' }], distractors: ['1'] }, { id: 'x', at: '' });
+    expect(ruleLine(1, distractor.errors[0], distractor.rules[0])).toMatchObject({ code: 'QUESTION_DISTRACTOR_EQUAL', params: { field: 'distractor', n: 1 } });
+  });
+
+  test('places are named from a fixed list', () => {
+    const paths = ['', '/title', '/text', '/explanation', '/points', '/feedbackTrue', '/wrongFeedback', '/choices', '/choices/0', '/choices/0/text', '/choices/2/feedback', '/answers', '/answers/1/credit', '/answers/1/feedback', '/pairs', '/pairs/0/left', '/distractors', '/distractors/3', '/scoring'];
+    const fields = paths.map((p) => fieldOf(p));
+    for (const f of fields) expect(GIFT_FIELDS).toContain(f.field);
+    expect(fields.map((f) => `${f.field}${f.n ?? ''}`)).toEqual([
+      'question', 'title', 'text', 'explanation', 'points', 'feedback', 'feedback', 'choices', 'choice1', 'choice1', 'choiceFeedback3',
+      'answers', 'answer2', 'answerFeedback2', 'pairs', 'pair1', 'distractors', 'distractor4', 'question',
+    ]);
   });
 });
 

@@ -409,11 +409,16 @@ describe('GIFT import', () => {
     const dry = (await S().post(url('?dryRun=true'), fixture('malformed.gift'), TEXT)).json();
     expect(dry).toMatchObject({ ok: false, imported: 0 });
     expect(dry.problems.map((x: { line: number }) => x.line)).toEqual([4, 6, 8, 10, 12, 14, 18, 21, 23, 29, 31]);
+    // every line carries a stable code and its parameters, for the studio to say in the lecturer's language
+    expect(dry.problems[3]).toEqual({ line: 10, code: 'GIFT_NOT_A_NUMBER', params: { text: '1,5' }, message: '"1,5" is not a number' });
+    expect(dry.problems[7]).toMatchObject({ line: 21, code: 'QUESTION_ONE_CORRECT', params: { field: 'choices', count: 2 } });
     expect(dry.questions.map((q: { title: string }) => q.title)).toEqual(['OK 1', 'OK 2']);
   });
 
   test('an empty file is a problem, not a success', async () => {
     expectProblem(await S().post(url(), '// nothing here\n', TEXT), 422);
+    const dry = (await S().post(url('?dryRun=true'), '// nothing here\n', TEXT)).json();
+    expect(dry.problems).toEqual([{ line: 1, code: 'GIFT_NO_QUESTIONS', params: {}, message: 'the file holds no questions' }]);
   });
 
   test('multipart upload of a file', async () => {

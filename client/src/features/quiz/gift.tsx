@@ -3,6 +3,7 @@ import { quizzes, type ImportReport, type QuizEdit } from '../../api.ts';
 import { describeError } from '../../errors.ts';
 import { plural, t } from '../../i18n/quiz-studio.ts';
 import { RadioGroup } from './fields.tsx';
+import { giftLineText } from './gift-problems.ts';
 
 type Mode = 'append' | 'replace';
 
@@ -188,7 +189,7 @@ export function GiftPanel({ lessonId, dirty, questionCount, onImported }: { less
               <ul class="quiz-gift-problems">
                 {report.problems.map((p, i) => (
                   <li key={i}>
-                    <strong>{t('quizStudio.gift.line', { line: p.line })}</strong> {p.message}
+                    <strong>{t('quizStudio.gift.line', { line: p.line })}</strong> {giftLineText(p)}
                   </li>
                 ))}
               </ul>
@@ -200,7 +201,7 @@ export function GiftPanel({ lessonId, dirty, questionCount, onImported }: { less
               <ul>
                 {report.warnings.map((p, i) => (
                   <li key={i}>
-                    <strong>{t('quizStudio.gift.line', { line: p.line })}</strong> {p.message}
+                    <strong>{t('quizStudio.gift.line', { line: p.line })}</strong> {giftLineText(p)}
                   </li>
                 ))}
               </ul>
