@@ -157,19 +157,22 @@ export function GiftPanel({ lessonId, dirty, questionCount, onImported }: { less
             )}
           </div>
         )}
-        <RadioGroup
-          name="gift-mode"
-          legend={t('quizStudio.gift.mode')}
-          value={mode}
-          onChange={(v) => {
-            setMode(v);
-            reset();
-          }}
-          options={[
-            { value: 'append', label: t('quizStudio.gift.append') },
-            { value: 'replace', label: t('quizStudio.gift.replace'), hint: plural(questionCount, 'quizStudio.gift.replaceHintOne', 'quizStudio.gift.replaceHint') },
-          ]}
-        />
+        {/* An empty quiz has nothing to keep or replace. */}
+        {questionCount > 0 && (
+          <RadioGroup
+            name="gift-mode"
+            legend={t('quizStudio.gift.mode')}
+            value={mode}
+            onChange={(v) => {
+              setMode(v);
+              reset();
+            }}
+            options={[
+              { value: 'append', label: t('quizStudio.gift.append') },
+              { value: 'replace', label: t('quizStudio.gift.replace'), hint: plural(questionCount, 'quizStudio.gift.replaceHintOne', 'quizStudio.gift.replaceHint') },
+            ]}
+          />
+        )}
         <button id="gift-check" type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
           {busy && !report ? t('quizStudio.gift.checking') : t('quizStudio.gift.check')}
         </button>
