@@ -28,7 +28,11 @@ export type ErrorCode =
 export interface FieldError {
   /** JSON pointer into the request part, e.g. "/body/email" */
   pointer: string;
+  /** English, for API clients and logs. */
   message: string;
+  /** Where the client words the problem itself (nl/en): a stable code and what goes into its sentence. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export class AppError extends Error {

@@ -19,7 +19,16 @@ export const ProblemSchema = Type.Object(
     status: Type.Integer(),
     detail: Type.String(),
     code: Type.String({ description: 'Stable error code, e.g. LEERPAD_NOT_FOUND' }),
-    errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          pointer: Type.String(),
+          message: Type.String({ description: 'In English' }),
+          code: Type.Optional(Type.String({ description: 'Stable code of this problem, for clients that word it themselves' })),
+          params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+        }),
+      ),
+    ),
   },
   { $id: 'Problem', description: 'application/problem+json' },
 );

@@ -48,6 +48,9 @@ export interface FieldError {
   /** JSON pointer into the request, e.g. "/body/email" */
   pointer: string;
   message: string;
+  /** Present where the client words the problem itself (e.g. caption file problems). */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface Problem {

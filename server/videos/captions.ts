@@ -2,13 +2,29 @@
  * Caption files in, WebVTT out. Lecturers bring SRT (what most subtitle tools export) or WebVTT; browsers only
  * take WebVTT in a <track>. Pure functions: errors name the line so the lecturer can fix the file.
  */
+/** What can be wrong with a caption file; the client words each code in nl and en with `params`. */
+export const CAPTION_PROBLEMS = [
+  'CAPTION_NOT_TEXT',
+  'CAPTION_EXPECTED_TIMING',
+  'CAPTION_BAD_TIMESTAMP',
+  'CAPTION_ENDS_BEFORE_START',
+  'CAPTION_TOO_MANY_CUES',
+  'CAPTION_EMPTY',
+  'CAPTION_NO_WEBVTT_HEADER',
+] as const;
+export type CaptionProblem = (typeof CAPTION_PROBLEMS)[number];
+
 export class CaptionError extends Error {
+  readonly params: Record<string, string | number>;
   constructor(
+    readonly code: CaptionProblem,
     message: string,
-    public readonly line?: number,
+    params: Record<string, string | number> = {},
+    readonly line?: number,
   ) {
     super(line ? `Line ${line}: ${message}` : message);
     this.name = 'CaptionError';
+    this.params = line ? { ...params, line } : params;
   }
 }
 
@@ -24,7 +40,7 @@ export function decodeCaptionBytes(bytes: Uint8Array): string {
     text = new TextDecoder('windows-1252').decode(bytes);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.includes('\u0000')) throw new CaptionError('This is not a text file.');
+  if (text.includes('\u0000')) throw new CaptionError('CAPTION_NOT_TEXT', 'This is not a text file.');
   return text.replace(/\r\n?/g, '\n');
 }
 
@@ -50,12 +66,13 @@ export function formatTimestamp(ms: number): string {
 
 function parseTiming(line: string, lineNo: number): { start: number; end: number; settings: string } {
   const [left, rightRaw] = line.split('-->');
-  if (rightRaw === undefined) throw new CaptionError(`expected a timing line "00:00:01,000 --> 00:00:04,000", got "${line.slice(0, 80)}"`, lineNo);
+  const text = line.slice(0, 80);
+  if (rightRaw === undefined) throw new CaptionError('CAPTION_EXPECTED_TIMING', `expected a timing line "00:00:01,000 --> 00:00:04,000", got "${text}"`, { text }, lineNo);
   const right = rightRaw.trim().split(/\s+/);
   const start = parseTimestamp(left);
   const end = parseTimestamp(right[0] ?? '');
-  if (start === null || end === null) throw new CaptionError(`bad timestamp in "${line.slice(0, 80)}"`, lineNo);
-  if (end < start) throw new CaptionError(`the cue ends before it starts in "${line.slice(0, 80)}"`, lineNo);
+  if (start === null || end === null) throw new CaptionError('CAPTION_BAD_TIMESTAMP', `bad timestamp in "${text}"`, { text }, lineNo);
+  if (end < start) throw new CaptionError('CAPTION_ENDS_BEFORE_START', `the cue ends before it starts in "${text}"`, { text }, lineNo);
   return { start, end, settings: right.slice(1).join(' ') };
 }
 
@@ -82,24 +99,24 @@ export function srtToVtt(text: string): string {
     while (i < lines.length && lines[i].trim() !== '') body.push(cleanCueText(lines[i++]));
     if (body.length === 0) continue;
     cues.push(`${formatTimestamp(start)} --> ${formatTimestamp(end)}\n${body.join('\n')}`);
-    if (cues.length > MAX_CUES) throw new CaptionError(`more than ${MAX_CUES} cues`);
+    if (cues.length > MAX_CUES) throw new CaptionError('CAPTION_TOO_MANY_CUES', `more than ${MAX_CUES} cues`, { max: MAX_CUES });
   }
-  if (cues.length === 0) throw new CaptionError('No subtitles found in the file.');
+  if (cues.length === 0) throw new CaptionError('CAPTION_EMPTY', 'No subtitles found in the file.');
   return `WEBVTT\n\n${cues.join('\n\n')}\n`;
 }
 
 /** Checks a WebVTT file's header and every timing line; returns it with normalised line ends. */
 export function validateVtt(text: string): string {
   const lines = text.split('\n');
-  if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0])) throw new CaptionError('a WebVTT file must start with "WEBVTT"', 1);
+  if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0])) throw new CaptionError('CAPTION_NO_WEBVTT_HEADER', 'a WebVTT file must start with "WEBVTT"', {}, 1);
   let cues = 0;
   lines.forEach((line, idx) => {
     if (!line.includes('-->')) return;
     parseTiming(line, idx + 1);
     cues++;
   });
-  if (cues === 0) throw new CaptionError('No subtitles found in the file.');
-  if (cues > MAX_CUES) throw new CaptionError(`more than ${MAX_CUES} cues`);
+  if (cues === 0) throw new CaptionError('CAPTION_EMPTY', 'No subtitles found in the file.');
+  if (cues > MAX_CUES) throw new CaptionError('CAPTION_TOO_MANY_CUES', `more than ${MAX_CUES} cues`, { max: MAX_CUES });
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 

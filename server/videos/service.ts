@@ -311,7 +311,7 @@ export function createVideoService(deps: VideoDeps) {
       try {
         vtt = toWebVtt(input.bytes);
       } catch (err) {
-        if (err instanceof CaptionError) throw badRequest(err.message, [{ pointer: '/body/file', message: err.message }]);
+        if (err instanceof CaptionError) throw badRequest(err.message, [{ pointer: '/body/file', message: err.message, code: err.code, params: err.params }]);
         throw err;
       }
       const label = input.label?.trim() || languageLabel(language);

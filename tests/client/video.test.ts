@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { emitPlayback, onPlayback, playedRanges, type PlaybackEvent } from '../../client/src/features/video/events.ts';
 import { formatTime, isBusy, lessonVideo } from '../../client/src/features/video/model.ts';
+import { captionProblemText } from '../../client/src/features/video/studio.tsx';
+import { en, nl } from '../../client/src/i18n/video.ts';
+import { lang } from '../../client/src/i18n/core.ts';
+import { CAPTION_PROBLEMS, CaptionError, srtToVtt } from '../../server/videos/captions.ts';
 
 const video = (status: string, id = 'v1') => ({ id, status }) as never;
 
@@ -59,5 +63,28 @@ describe('playback events', () => {
       [0, 5],
       [8, 9.5],
     ]);
+  });
+});
+
+describe('caption file problems in the lecturer\'s language', () => {
+  it('has an nl and an en sentence for every code the parser can raise', () => {
+    for (const code of CAPTION_PROBLEMS) {
+      expect(nl[`video.caption.${code}`], code).toBeTruthy();
+      expect(en[`video.caption.${code}`], code).toBeTruthy();
+    }
+  });
+  it('words a parser error with its line and text, and falls back to the English for an unknown code', () => {
+    let error: CaptionError | null = null;
+    try {
+      srtToVtt('1\n00:00:05,000 --> 00:00:04,000\nbackwards\n');
+    } catch (err) {
+      error = err as CaptionError;
+    }
+    const problem = { pointer: '/body/file', message: error!.message, code: error!.code, params: error!.params };
+    lang.value = 'nl';
+    expect(captionProblemText(problem)).toBe('Regel 2: de ondertitel eindigt voor hij begint in "00:00:05,000 --> 00:00:04,000".');
+    lang.value = 'en';
+    expect(captionProblemText(problem)).toBe('Line 2: the subtitle ends before it starts in "00:00:05,000 --> 00:00:04,000".');
+    expect(captionProblemText({ pointer: '/body/file', message: 'Something new', code: 'CAPTION_FROM_THE_FUTURE' })).toBe('Something new');
   });
 });

@@ -323,6 +323,8 @@ describe('processing, GET /api/videos/:id and signed /hls', () => {
       const problem = expectProblem(bad, 400);
       expect(problem.detail).toMatch(/^Line 6: expected a timing line/);
       expect(problem.errors?.[0].pointer).toBe('/body/file');
+      // A code and its parameters, so the studio can say it in the lecturer's language.
+      expect(problem.errors?.[0]).toMatchObject({ code: 'CAPTION_EXPECTED_TIMING', params: { line: 6, text: '00:00:03,000 -> 00:00:04,000' } });
       expectProblem(await post(owner, {}), 400);
       expectProblem(await post(owner, { language: 'not a language!' }), 400);
       expectProblem(await post(owner, { language: 'en' }, Buffer.alloc(1024 * 1024 + 10, 0x41)), 413);

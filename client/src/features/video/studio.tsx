@@ -1,9 +1,9 @@
 import type { TargetedEvent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, videos, type Caption, type Upload, type Video } from '../../api.ts';
+import { ApiError, videos, type Caption, type FieldError, type Upload, type Video } from '../../api.ts';
 import { describeError } from '../../errors.ts';
 import { formatDateTime, formatNumber } from '../../i18n/core.ts';
-import { t } from '../../i18n/video.ts';
+import { nl as videoNl, t } from '../../i18n/video.ts';
 import type { LessonStudioProps } from '../contract.ts';
 import { formatTime, isBusy, lessonVideo, usePollVideo } from './model.ts';
 import './video.css';
@@ -390,7 +390,8 @@ function CaptionsEditor({ video, heading, onChange }: { video: Video; heading: s
     } catch (err) {
       const { fields, message } = describeError(err);
       // The server names the line that is wrong in a caption file; that is more use than a generic message.
-      const detail = err instanceof ApiError ? err.errors.find((x) => x.pointer === '/body/file')?.message : undefined;
+      const problem = err instanceof ApiError ? err.errors.find((x) => x.pointer === '/body/file') : undefined;
+      const detail = problem ? captionProblemText(problem) : undefined;
       setErrors({ language: fields.language, file: detail ? t('video.studio.captionInvalid', { detail }) : fields.file });
       setMessage({ kind: 'error', text: message });
       focusAfter.current = fields.language ? 'language' : detail || fields.file ? 'file' : 'status';
@@ -587,4 +588,16 @@ export default function VideoLessonStudio({ lesson, onChanged }: LessonStudioPro
       </div>
     </div>
   );
+}
+
+type VideoKey = Parameters<typeof t>[0];
+
+/** A caption file problem in the interface language, from its code; the server's English for an unknown code. */
+export function captionProblemText(problem: FieldError): string {
+  const key = `video.caption.${problem.code ?? ''}`;
+  if (!problem.code || !(key in videoNl)) return problem.message;
+  const params = problem.params ?? {};
+  const text = t(key as VideoKey, params);
+  const sentence = params.line !== undefined ? t('video.studio.captionLine', { line: params.line, problem: text }) : text;
+  return sentence.charAt(0).toLocaleUpperCase() + sentence.slice(1);
 }
