@@ -138,6 +138,8 @@ describeE2e('video lessons in the browser', () => {
     await page.getByRole('button', { name: 'Ondertitels toevoegen' }).click();
     await page.getByText('Verbeter de aangeduide velden.').waitFor();
     expect(await page.getByLabel('Ondertitelbestand (WebVTT of SRT)').getAttribute('aria-invalid')).toBe('true');
+    // In Dutch, with the line: the server sends a code, not English.
+    await page.getByText('Regel 2: hier hoort een tijdsregel zoals "00:00:01,000 --> 00:00:04,000", maar er staat "not a timing line".').waitFor();
     await expectAccessible(page, 'studio video, ready with captions');
     await screenshot(page, 'video-studio-ready');
 
