@@ -96,6 +96,7 @@ function withQuery(path: string, query?: Query): string {
 }
 
 async function request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; signal?: AbortSignal } = {}): Promise<T> {
+  if (method !== 'GET') recent.clear(); // see `get`
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   // A FormData body (multipart) sets its own content type with the boundary; a Blob sends its own type.
   const raw = opts.body instanceof FormData || opts.body instanceof Blob;
@@ -125,7 +126,59 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
   return (await res.json()) as T;
 }
 
-const get = <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal });
+/**
+ * Recent GETs by URL, so that a route can start its page's first requests while the page's code is still loading
+ * (`preload`) and the page's identical GETs then get those answers instead of asking again. An answer made by
+ * `preload` is handed out once, to a GET made within RECENT_MS; a page's own answers are kept only so that a preload
+ * does not repeat what the page has just asked for. A failed answer is dropped, and any change (another method)
+ * drops them all: nothing from before it is handed out after it.
+ */
+const recent = new Map<string, { answer: Promise<unknown>; at: number; preloaded: boolean }>();
+const RECENT_MS = 10_000;
+let preloading = false;
+
+function get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+  const url = withQuery(path, query);
+  const now = Date.now();
+  const hit = recent.get(url);
+  const fresh = hit && now - hit.at < RECENT_MS ? hit : null;
+  if (preloading && fresh) return fresh.answer as Promise<T>;
+  if (!preloading && fresh?.preloaded) {
+    fresh.preloaded = false;
+    return followAbort(fresh.answer as Promise<T>, signal);
+  }
+  for (const [key, e] of recent) if (now - e.at >= RECENT_MS) recent.delete(key);
+  const answer = request<T>('GET', url, { signal: preloading ? undefined : signal });
+  const entry = { answer, at: now, preloaded: preloading };
+  recent.set(url, entry);
+  answer.catch(() => recent.get(url) === entry && recent.delete(url));
+  return answer;
+}
+
+/** `answer`, rejecting with the AbortError of `signal` once that aborts, as the page's own fetch would. */
+function followAbort<T>(answer: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return answer;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
+/**
+ * Makes the GET of `call` (one of the helpers below) now, ahead of the page that will make it: a route starts its
+ * page's first requests while the page's code is still loading (routes.ts `preload`), and the page's identical GET
+ * then gets this answer instead of asking again. What the page has just asked for itself is not asked again.
+ */
+export function preload<T>(call: () => Promise<T>): Promise<T> {
+  preloading = true;
+  try {
+    return call();
+  } finally {
+    preloading = false;
+  }
+}
 const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body });
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
 const put = <T>(path: string, body: unknown) => request<T>('PUT', path, { body });

@@ -3,13 +3,50 @@ import { useEffect, useState } from 'preact/hooks';
 import { Layout } from './components/layout.tsx';
 import { LoadError, Loading, Page } from './components/page.tsx';
 import { t } from './i18n/common.ts';
-import { matchPath, navigate, route } from './router.ts';
+import { matchPath, navigate, route, type Location } from './router.ts';
 import { notFoundPage, routes, type PageProps, type RouteDef } from './routes.ts';
 import { hasRole, me } from './session.ts';
 
 type Loader = RouteDef['load'];
 /** Page modules already loaded, so returning to a page renders at once. */
 const loaded = new Map<Loader, ComponentType<PageProps>>();
+/** Page modules on their way (asked for once, however often the route changes meanwhile). */
+const loading = new Map<Loader, Promise<void>>();
+
+function loadPage(loader: Loader): Promise<void> {
+  let p = loading.get(loader);
+  if (!p) {
+    p = loader().then((m) => void loaded.set(loader, m.default));
+    p.catch(() => loading.delete(loader)); // asked for again next time
+    loading.set(loader, p);
+  }
+  return p;
+}
+
+function matchRoute(path: string): { def: RouteDef; params: Record<string, string> } | null {
+  for (const def of routes) {
+    const params = matchPath(def.path, path);
+    if (params) return { def, params };
+  }
+  return null;
+}
+
+let preparedPath: string | null = null;
+
+/**
+ * Starts what a location needs before anything renders: the route's first requests (its `preload`) and the
+ * page's code, side by side rather than one after the other. main.tsx runs it on every route change; a change of
+ * query or hash alone keeps the page (see RouteView's key), so it needs nothing new.
+ */
+export function prepareRoute(loc: Location) {
+  if (loc.path === preparedPath) return;
+  preparedPath = loc.path;
+  const found = matchRoute(loc.path);
+  // A page for logged-in users only, and nobody is: the login page comes instead.
+  if (found?.def.access && me.peek() === null) return;
+  found?.def.preload?.(found.params);
+  loadPage(found ? found.def.load : notFoundPage).catch(() => undefined); // the view reports a failure
+}
 
 function Forbidden() {
   return (
@@ -25,14 +62,7 @@ function Forbidden() {
 function RouteView() {
   const loc = route.value;
   const user = me.value;
-  let found: { def: RouteDef; params: Record<string, string> } | null = null;
-  for (const def of routes) {
-    const params = matchPath(def.path, loc.path);
-    if (params) {
-      found = { def, params };
-      break;
-    }
-  }
+  const found = matchRoute(loc.path);
   const access = found?.def.access;
   const gate: 'wait' | 'login' | 'forbidden' | 'ok' =
     !access ? 'ok'
@@ -52,9 +82,8 @@ function RouteView() {
   useEffect(() => {
     if (Component || gate === 'login') return;
     let live = true;
-    loader().then(
-      (m) => {
-        loaded.set(loader, m.default);
+    loadPage(loader).then(
+      () => {
         if (live) setTick((n) => n + 1);
       },
       (err: unknown) => {

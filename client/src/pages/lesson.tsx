@@ -1,5 +1,5 @@
 import type { ComponentChildren, ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { LoadError, Loading, Page } from '../components/page.tsx';
 import { formatMinutes, kindLabel, lessonHref } from '../components/course.tsx';
 import { ApiError, courses, type CourseDetail, type LessonView } from '../api.ts';
@@ -17,26 +17,39 @@ type Outline = { id: string; title: string; lessons: OutlineLesson[] }[];
 /** The course of the last lesson shown: going to the next lesson re-renders the outline at once. */
 const courseCache = new Map<string, CourseDetail>();
 
-const kindViews: Record<'video' | 'quiz', () => Promise<{ default: ComponentType<LessonViewProps> }>> = {
-  video: () => import('../features/video/lesson.tsx'),
-  quiz: () => import('../features/quiz/lesson.tsx'),
-};
-
 /** The duration of the video that plays, when the lesson answer carries it. */
 function videoDuration(lesson: LessonView): number | null {
   const v = (lesson as LessonView & { video?: { current?: { durationSeconds?: number | null } | null } | null }).video;
   return v?.current?.durationSeconds ?? null;
 }
 
+type KindViewProps = LessonViewProps & { startAt?: number | null };
+
+const kindViews: Record<'video' | 'quiz', () => Promise<{ default: ComponentType<KindViewProps> }>> = {
+  video: () => import('../features/video/lesson.tsx'),
+  quiz: () => import('../features/quiz/lesson.tsx'),
+};
+/** Kind views already loaded: the next lesson of that kind draws at once. */
+const loadedViews = new Map<string, ComponentType<KindViewProps>>();
+
+function loadView(kind: 'video' | 'quiz'): Promise<ComponentType<KindViewProps>> {
+  return kindViews[kind]().then((m) => {
+    loadedViews.set(kind, m.default);
+    return m.default;
+  });
+}
+
 /** Video and quiz lessons are drawn by their own features, loaded only when such a lesson is opened. */
-function KindView({ lesson, onCompleted, startAt }: { lesson: LessonView; onCompleted: () => void; startAt?: number }) {
+function KindView({ lesson, onCompleted, startAt }: { lesson: LessonView; onCompleted: () => void; startAt?: number | null }) {
   const kind = lesson.kind as 'video' | 'quiz';
-  const [View, setView] = useState<ComponentType<LessonViewProps> | null>(null);
+  const [View, setView] = useState(() => loadedViews.get(kind) ?? null);
   const [failed, setFailed] = useState(false);
-  useEffect(() => {
+  // A layout effect: a view already loaded (preloaded with the lesson) draws before the next paint, not after it.
+  useLayoutEffect(() => {
+    if (View) return;
     let live = true;
-    kindViews[kind]().then(
-      (m) => live && setView(() => m.default),
+    loadView(kind).then(
+      (v) => live && setView(() => v),
       (err: unknown) => {
         console.error('lesson view failed to load', err);
         if (live) setFailed(true);
@@ -45,11 +58,10 @@ function KindView({ lesson, onCompleted, startAt }: { lesson: LessonView; onComp
     return () => {
       live = false;
     };
-  }, [kind]);
+  }, [kind, View]);
   if (failed) return <LoadError message={t('state.loadFailed')} retry={() => window.location.reload()} />;
   if (!View) return <Loading />;
-  const V = View as ComponentType<LessonViewProps & { startAt?: number }>;
-  return <V lesson={lesson as LessonViewProps['lesson']} onCompleted={onCompleted} startAt={startAt} />;
+  return <View lesson={lesson as LessonViewProps['lesson']} onCompleted={onCompleted} startAt={startAt} />;
 }
 
 function OutlineNav({ course, outline, currentId, summary }: { course: CourseDetail; outline: Outline; currentId: string; summary?: ComponentChildren }) {
@@ -173,6 +185,10 @@ export default function LessonPage({ params, query }: PageProps) {
   const module = outline.find((m) => m.id === lesson.moduleId);
   const moduleNo = module ? outline.indexOf(module) + 1 : 0;
   const title = (id: string | null) => (id ? (all.find((l) => l.id === id)?.title ?? '') : '');
+  // The lesson's answer says whether a sequential course keeps it closed; the progress, once here, is newer.
+  const lock = mine ?? lesson.lock;
+  // A video shows at once; where it starts (?t=, else the saved position) may follow with the progress.
+  const startAt = lesson.kind !== 'video' ? undefined : progress === undefined && !query.has('t') ? null : resumePosition(mine, query, videoDuration(lesson));
 
   return (
     <Page title={lesson.title}>
@@ -188,20 +204,18 @@ export default function LessonPage({ params, query }: PageProps) {
         <OutlineNav course={course} outline={outline} currentId={lesson.id} summary={progress && <OutlineProgress progress={progress} />} />
         <div class="learn__content">
           <article class="lesson">
-            {mine?.locked ? (
-              <LockedLesson by={mine.lockedBy ? { title: titleOf(mine.lockedBy) } : null} href={mine.lockedBy ? lessonHref(slug, mine.lockedBy) : null} />
+            {lock?.locked ? (
+              <LockedLesson by={lock.lockedBy ? { title: titleOf(lock.lockedBy) } : null} href={lock.lockedBy ? lessonHref(slug, lock.lockedBy) : null} />
             ) : lesson.kind === 'text' ? (
               <>
                 <div class="prose" dangerouslySetInnerHTML={{ __html: lesson.html }} />
                 {progress && <MarkDone lessonId={lesson.id} completed={!!mine?.completed} onDone={refreshProgress} />}
               </>
-            ) : lesson.kind === 'video' && progress === undefined ? (
-              <Loading />
             ) : (
               <KindView
                 key={lesson.id}
                 lesson={lesson}
-                startAt={lesson.kind === 'video' ? resumePosition(mine, query, videoDuration(lesson)) : undefined}
+                startAt={startAt}
                 onCompleted={() => {
                   setCompleted((s) => new Set(s).add(lesson.id));
                   refreshProgress();

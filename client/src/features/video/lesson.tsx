@@ -11,8 +11,8 @@ export type { PlaybackEvent, PlaybackListener } from './events.ts';
 export { onPlayback } from './events.ts';
 
 export interface VideoLessonProps extends LessonViewProps {
-  /** Resume position in seconds (from the progress feature). */
-  startAt?: number;
+  /** Resume position in seconds (from the progress feature); null while it is on its way (see the player). */
+  startAt?: number | null;
   /** timeupdate, play, pause, seeked and ended, with the played ranges; see events.ts for a page-wide alternative. */
   onPlaybackEvent?: PlaybackListener;
 }

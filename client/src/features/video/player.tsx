@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { TargetedEvent } from 'preact';
 import { videos, type Caption, type Video } from '../../api.ts';
 import { lang } from '../../i18n/core.ts';
@@ -17,8 +17,12 @@ export interface PlayerProps {
   video: Video;
   lessonId: string;
   title: string;
-  /** Resume: seconds to start from (ignored when past the end). */
-  startAt?: number;
+  /**
+   * Resume: seconds to start from (ignored when past the end); the first value that is not null counts. null: not
+   * known yet (the learner's progress is on its way): the player shows and loads the manifest meanwhile, and starts
+   * loading the media once it is known.
+   */
+  startAt?: number | null;
   onPlaybackEvent?: PlaybackListener;
 }
 
@@ -126,6 +130,10 @@ export function Player({ video, lessonId, title, startAt, onPlaybackEvent }: Pla
   const [id] = useState(() => `vp-${Math.random().toString(36).slice(2, 8)}`);
 
   const autoRefreshed = useRef(false);
+  /** The latest `startAt`, for an engine made once it is known; `begin` hands it to an engine made before. */
+  const startRef = useRef(startAt);
+  startRef.current = startAt;
+  const begin = useRef<((at: number) => void) | null>(null);
   const listener = useRef(onPlaybackEvent);
   listener.current = onPlaybackEvent;
   const captions = src.captions;
@@ -141,24 +149,46 @@ export function Player({ video, lessonId, title, startAt, onPlaybackEvent }: Pla
     );
   };
 
-  // A new video (or a replaced one) starts over with fresh signed URLs.
+  // A new video (or a replaced one) starts over with fresh signed URLs. Not on mount: the state starts with
+  // them, and a new `src` would make the engine load the manifest a second time.
   useEffect(() => {
-    setSrc({ url: video.playbackUrl ?? '', captions: video.captions, attempt: 0 });
+    const url = video.playbackUrl ?? '';
+    setSrc((s) => (s.url === url ? s : { url, captions: video.captions, attempt: 0 }));
   }, [video.id, video.playbackUrl]);
 
-  // The media engine. Re-created when the source changes (a new video, or fresh signed URLs after expiry).
-  useEffect(() => {
+  // The media engine. Re-created when the source changes (a new video, or fresh signed URLs after expiry). It
+  // loads the manifest at once, and the media from the start position once that is known too. Layout effects (here
+  // and below): the engine starts, and the element is listened to, in the same task as the player appears, so a
+  // click on play that comes at once is neither a frame late nor missed.
+  useLayoutEffect(() => {
     const el = media.current;
     if (!el || !src.url) return;
     let cancelled = false;
     let hls: Hls | null = null;
-    const resumeAt = src.attempt > 0 ? el.currentTime : (startAt ?? 0);
+    /** Where playback starts, null until known; a new engine for the same video goes on where the last one was. */
+    let startFrom: number | null = src.attempt > 0 ? el.currentTime : startRef.current === undefined ? 0 : startRef.current;
+    let manifestParsed = false;
+    let begun = false;
     setError(null);
     setEngine('loading');
 
-    const applyStart = () => {
-      if (resumeAt > 0 && Number.isFinite(el.duration) && resumeAt < el.duration - 1) el.currentTime = resumeAt;
+    /** Starts the media from `startFrom`, once per engine, when both it and the engine are ready. */
+    const beginLoad = () => {
+      if (begun || startFrom === null) return;
+      if (hls) {
+        if (!manifestParsed) return;
+        begun = true;
+        hls.startLoad(startFrom > 0 ? startFrom : -1);
+      } else if (el.readyState >= HTMLMediaElement.HAVE_METADATA) {
+        begun = true;
+        if (startFrom > 0 && Number.isFinite(el.duration) && startFrom < el.duration - 1) el.currentTime = startFrom;
+      }
     };
+    const handOver = (at: number) => {
+      startFrom ??= at;
+      beginLoad();
+    };
+    begin.current = handOver;
 
     /** Signed media URLs expire: a page left open for long asks for new ones, once per page view. */
     const refresh = () => {
@@ -178,10 +208,12 @@ export function Player({ video, lessonId, title, startAt, onPlaybackEvent }: Pla
       }
       if (cancelled) return;
       if (Hls && Hls.isSupported()) {
-        hls = new Hls({ startPosition: resumeAt > 0 ? resumeAt : -1, capLevelToPlayerSize: true, enableWorker: false });
+        hls = new Hls({ autoStartLoad: false, capLevelToPlayerSize: true, enableWorker: false });
         hlsRef.current = hls;
         hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
           setLevels(data.levels.map((l, index) => ({ index, height: l.height, bitrate: l.bitrate })).sort((a, b) => b.height - a.height || b.bitrate - a.bitrate));
+          manifestParsed = true;
+          beginLoad();
         });
         hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
           setPlayingLevel(data.level);
@@ -202,7 +234,7 @@ export function Player({ video, lessonId, title, startAt, onPlaybackEvent }: Pla
         hls.attachMedia(el);
         setEngine('hls.js');
       } else if (el.canPlayType('application/vnd.apple.mpegurl')) {
-        el.addEventListener('loadedmetadata', applyStart, { once: true });
+        el.addEventListener('loadedmetadata', beginLoad);
         el.src = src.url;
         setEngine('native');
       } else {
@@ -219,8 +251,9 @@ export function Player({ video, lessonId, title, startAt, onPlaybackEvent }: Pla
     el.addEventListener('error', onNativeError);
     return () => {
       cancelled = true;
+      if (begin.current === handOver) begin.current = null;
       el.removeEventListener('error', onNativeError);
-      el.removeEventListener('loadedmetadata', applyStart);
+      el.removeEventListener('loadedmetadata', beginLoad);
       hls?.destroy();
       if (hlsRef.current === hls) hlsRef.current = null;
       if (!hls) {
@@ -234,8 +267,12 @@ export function Player({ video, lessonId, title, startAt, onPlaybackEvent }: Pla
     // startAt applies to the first load only; video.id is covered by src.
   }, [src]);
 
+  useLayoutEffect(() => {
+    if (startAt !== null) begin.current?.(startAt ?? 0);
+  }, [startAt]);
+
   // Media element -> state, and the playback events for the progress feature.
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = media.current!;
     el.volume = prefs.volume;
     el.muted = prefs.muted;
