@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { openDb, type Db } from '../../db/client.ts';
 import { buildApp } from '../../server/app.ts';
@@ -77,68 +78,39 @@ process.stdout.write(JSON.stringify({ rps: r.requests.average, total: r.requests
 `;
 
 /**
- * Learners at their own pace: a beat every 15 s, a course outline or progress view every 30 s, random phases.
- * Open loop: each learner's requests go out on its own schedule whatever the server's speed, over a pool of
- * keep-alive connections (node:http; fetch's unbounded pool opened thousands of sockets and measured itself).
- * Latency is from the scheduled send to the end of the answer, so waiting for a free connection counts.
+ * Learners at their own pace: every learner beats every 15 s and views the course (outline or progress,
+ * alternately) every 30 s, so N learners make N/15 beats and N/30 views per second. Three autocannon instances, one
+ * per route, send at exactly those rates (overallRate: open loop, the rate holds whatever the server's speed) over
+ * their own keep-alive connections, each request as the next learner in turn. autocannon's latency histograms give
+ * the per-route percentiles.
  */
 const SIMULATE = `
-import http from 'node:http';
+import autocannon from 'autocannon';
 const s = JSON.parse((await import('node:fs')).readFileSync(process.env.LEERPAD_BENCH, 'utf8'));
-const agent = new http.Agent({ keepAlive: true, maxSockets: s.sockets });
-const base = new URL(s.base);
-const lat = { heartbeat: [], progress: [], outline: [] };
-const failed = { heartbeat: 0, progress: 0, outline: 0 };
-const firstError = {};
-const end = Date.now() + s.seconds * 1000;
-let inFlight = 0;
-let peakInFlight = 0;
-function call(kind, path, method, cookie, body) {
-  inFlight++;
-  peakInFlight = Math.max(peakInFlight, inFlight);
-  const t0 = performance.now();
-  const headers = { cookie };
-  if (body) { headers['content-type'] = 'application/json'; headers['content-length'] = Buffer.byteLength(body); }
-  const req = http.request({ host: base.hostname, port: base.port, path, method, headers, agent }, (res) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (d) => { if (text.length < 300) text += d; });
-    res.on('end', () => {
-      inFlight--;
-      if (res.statusCode >= 400) { failed[kind]++; if (!firstError[kind]) firstError[kind] = res.statusCode + ' ' + text.slice(0, 200); }
-      else lat[kind].push(performance.now() - t0);
-    });
-  });
-  req.on('error', (err) => { inFlight--; failed[kind]++; if (!firstError[kind]) firstError[kind] = String(err); });
-  req.end(body);
-}
-s.users.forEach((cookie, i) => {
-  const lessonId = s.lessons[i % s.lessons.length];
-  let k = 0;
-  const beat = () => {
-    if (Date.now() >= end) return;
-    const from = (k++ * 15) % s.videoSeconds;
-    call('heartbeat', '/api/progress/heartbeat', 'POST', cookie, JSON.stringify({ lessonId, position: from + 15, ranges: [[from, from + 15]] }));
-    setTimeout(beat, 15000);
-  };
-  let v = i;
-  const view = () => {
-    if (Date.now() >= end) return;
-    if (v++ % 2) call('progress', '/api/courses/' + s.courseId + '/progress', 'GET', cookie);
-    else call('outline', '/api/courses/' + s.courseId, 'GET', cookie);
-    setTimeout(view, 30000);
-  };
-  setTimeout(beat, Math.random() * 15000);
-  setTimeout(view, Math.random() * 30000);
-});
-await new Promise((r) => setTimeout(r, s.seconds * 1000));
-const drainUntil = Date.now() + 10000;
-while (inFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
-agent.destroy();
-const pct = (a, p) => { const x = [...a].sort((m, n) => m - n); return x.length ? x[Math.min(x.length - 1, Math.ceil(p / 100 * x.length) - 1)] : NaN; };
-const out = { routes: {}, peakInFlight };
-for (const k of Object.keys(lat)) out.routes[k] = { n: lat[k].length, failed: failed[k], firstError: firstError[k], p50: pct(lat[k], 50), p99: pct(lat[k], 99), max: pct(lat[k], 100) };
-process.stdout.write(JSON.stringify(out));
+const n = s.users.length;
+const { monitorEventLoopDelay } = await import('node:perf_hooks');
+const ownLoop = monitorEventLoopDelay({ resolution: 10 });
+ownLoop.enable();
+const cpu0 = process.cpuUsage();
+const next = new Array(n).fill(0);
+let b = 0, p = 0, o = 0;
+const run = (route, path, rate, connections, setup) => autocannon({
+  url: s.base + path, connections, duration: s.seconds, overallRate: rate, timeout: 30,
+  requests: [{ setupRequest: setup }],
+}).then((r) => [route, { n: r['2xx'], failed: r.non2xx + r.errors + r.timeouts, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max }]);
+const results = await Promise.all([
+  run('heartbeat', '/api/progress/heartbeat', Math.round(n / 15), s.connections, (req) => {
+    const u = b++ % n;
+    const from = (next[u]++ * 15) % s.videoSeconds;
+    return { ...req, method: 'POST', headers: { ...req.headers, cookie: s.users[u], 'content-type': 'application/json' },
+      body: JSON.stringify({ lessonId: s.lessons[u % s.lessons.length], position: from + 15, ranges: [[from, from + 15]] }) };
+  }),
+  run('progress', '/api/courses/' + s.courseId + '/progress', Math.max(1, Math.round(n / 60)), Math.max(2, s.connections >> 2), (req) => ({ ...req, headers: { ...req.headers, cookie: s.users[p++ % n] } })),
+  run('outline', '/api/courses/' + s.courseId, Math.max(1, Math.round(n / 60)), Math.max(2, s.connections >> 2), (req) => ({ ...req, headers: { ...req.headers, cookie: s.users[o++ % n] } })),
+]);
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(JSON.stringify({ routes: Object.fromEntries(results), connections: s.connections + 2 * Math.max(2, s.connections >> 2),
+  loopMaxMs: ownLoop.max / 1e6, cpuPercent: ((cpu.user + cpu.system) / 1000 / (s.seconds * 1000)) * 100 }));
 `;
 
 function child<T>(script: string, settings: object, timeoutMs: number): Promise<T> {
@@ -335,17 +307,24 @@ export async function run(opts: HeartbeatBenchOptions = {}) {
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
       const simProfiler = process.env.LEERPAD_BENCH_PROFILE_SIM ? await startProfiler() : null;
       await simProfiler?.resume();
-      const sim = await child<{ peakInFlight: number; routes: Record<string, { n: number; failed: number; firstError?: string; p50: number | null; p99: number | null; max: number | null }> }>(
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
+      const simCpu0 = process.cpuUsage();
+      const simT0 = performance.now();
+      const sim = await child<{ connections: number; cpuPercent: number; loopMaxMs: number; routes: Record<string, { n: number; failed: number; firstError?: string; p50: number | null; p99: number | null; max: number | null }> }>(
         SIMULATE,
-        { base: ourUrl, users: simUsers, lessons: world.lessons, courseId: world.courseId, videoSeconds: world.videoSeconds, seconds: simSeconds, sockets: 64 },
+        { base: ourUrl, users: simUsers, lessons: world.lessons, courseId: world.courseId, videoSeconds: world.videoSeconds, seconds: simSeconds, connections: Number(process.env.BENCH_SIM_CONNECTIONS ?? 48) },
         (simSeconds + 40) * 1000,
       );
       clearInterval(sampler);
+      const simCpu = process.cpuUsage(simCpu0);
+      loop.disable();
+      const serverCpuPercent = ((simCpu.user + simCpu.system) / 1000 / (performance.now() - simT0)) * 100;
       if (simProfiler) {
         await simProfiler.pause();
         console.log(`  CPU profile of the simulation: ${await simProfiler.save(process.env.LEERPAD_BENCH_PROFILE_SIM!)}`);
       }
-      console.log(`simulation: ${simUsers.length} learners for ${simSeconds} s (beat every 15 s, a view every 30 s), over 64 keep-alive connections; at most ${sim.peakInFlight} requests in flight`);
+      console.log(`simulation: ${simUsers.length} learners for ${simSeconds} s (beat every 15 s, a view every 30 s), at ${Math.round(count / 15)} beats/s and ${Math.round(count / 30)} views/s (open loop, autocannon) over ${sim.connections} keep-alive connections; CPU: server ${serverCpuPercent.toFixed(0)} %, load generator ${sim.cpuPercent.toFixed(0)} % of a core (its event-loop delay max ${sim.loopMaxMs.toFixed(0)} ms); server event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`);
       for (const [route, r] of Object.entries(sim.routes)) {
         const ms = (v: number | null) => (v === null ? '-' : v.toFixed(2));
         console.log(`  ${route.padEnd(10)} ${String(r.n).padStart(6)} ok ${String(r.failed).padStart(4)} failed   p50 ${ms(r.p50)} ms  p99 ${ms(r.p99)} ms  max ${ms(r.max)} ms`);
