@@ -139,5 +139,10 @@ export const enrolments = sqliteTable(
     lastActivityAt: integer('last_activity_at'),
     completedAt: integer('completed_at'),
   },
-  (t) => [uniqueIndex('enrolments_course_user_uq').on(t.courseId, t.userId), index('enrolments_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('enrolments_course_user_uq').on(t.courseId, t.userId),
+    index('enrolments_user_idx').on(t.userId),
+    // Covering for a course's learners in course analytics (server/stats/analytics.ts).
+    index('enrolments_course_learners_idx').on(t.courseId, t.userId, t.enrolledAt, t.status, t.completedAt),
+  ],
 );

@@ -52,5 +52,6 @@ export const attempts = sqliteTable(
     passed: integer('passed', { mode: 'boolean' }),
     results: text('results', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
-  (t) => [index('attempts_lesson_user_idx').on(t.lessonId, t.userId)],
+  // Covering for the course analytics' activity dates and for finding each learner's first submitted attempt.
+  (t) => [index('attempts_lesson_user_idx').on(t.lessonId, t.userId, t.submittedAt, t.id, t.startedAt)],
 );
