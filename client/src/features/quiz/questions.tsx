@@ -342,7 +342,7 @@ export function QuizForm(props: QuizFormProps) {
           {props.status}
         </div>
       </div>
-      <dialog ref={dialog} class="quiz-dialog" aria-labelledby={`${idPrefix}-confirm-title`} aria-describedby={`${idPrefix}-confirm-body`}>
+      <dialog ref={dialog} class="dialog" aria-labelledby={`${idPrefix}-confirm-title`} aria-describedby={`${idPrefix}-confirm-body`}>
         <h2 id={`${idPrefix}-confirm-title`}>{t('quiz.confirmTitle')}</h2>
         <p id={`${idPrefix}-confirm-body`}>{t('quiz.confirmBody', { open: open.length, total: questions.length })}</p>
         <ul class="quiz-open-list">

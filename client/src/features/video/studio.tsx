@@ -202,7 +202,7 @@ function VideoCard({ video, heading, replacing, onRetry, onRemoved }: {
           <span class="visually-hidden"> ({heading})</span>
         </button>
       </p>
-      <dialog ref={dialog} class="video-dialog" aria-labelledby={`${dialogId}-title`} aria-describedby={`${dialogId}-body`} onClose={onDialogClose}>
+      <dialog ref={dialog} class="dialog" aria-labelledby={`${dialogId}-title`} aria-describedby={`${dialogId}-body`} onClose={onDialogClose}>
         <h2 id={`${dialogId}-title`}>{t('video.studio.removeTitle')}</h2>
         <p id={`${dialogId}-body`}>{video.current ? t('video.studio.removeBodyCurrent') : t('video.studio.removeBody')}</p>
         <div class="actions">
