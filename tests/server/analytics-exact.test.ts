@@ -5,6 +5,7 @@ import { buildCourse, beat } from '../helpers/progress.ts';
 import { enrol } from '../helpers/factories.ts';
 import { referenceAnalytics, referenceRetention } from '../helpers/analytics-reference.ts';
 import { courseAnalytics, retentionBuckets } from '../../server/stats/analytics.ts';
+import { prng } from '../../scripts/bench/lib.ts';
 
 /**
  * The course analytics read a course in a few aggregated statements over covering indexes (migration 0006). They
@@ -16,17 +17,6 @@ import { courseAnalytics, retentionBuckets } from '../../server/stats/analytics.
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12);
 
-/** mulberry32: the same data every run. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let t: TestApp;
 
