@@ -4,6 +4,7 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { sessions, users } from '../../db/schema/index.ts';
 import type { Clock } from '../clock.ts';
+import { TtlLru } from '../lru.ts';
 
 /**
  * Sessions in the Lucia model (lucia-auth.com "sessions" guide), owned by us.
@@ -45,7 +46,8 @@ export function createSessionStore(db: Db, clock: Clock, policy: SessionPolicy, 
   // whenever a session is deleted or a user changes, from any process). One indexed read of a single-row table
   // instead of the join and the mapping of two rows, on every request that carries a cookie.
   const readEpoch = db.$client.prepare('SELECT n FROM auth_epoch WHERE id = 1').pluck();
-  const cache = new Map<string, { epoch: number; session: Session; user: UserRow }>();
+  // An entry unused for the idle timeout could only be refused, so it need not be kept longer.
+  const cache = new TtlLru<{ epoch: number; session: Session; user: UserRow }>(cacheSize, policy.idleTimeoutMs, clock);
 
   function lookup(id: string): { session: Session; user: UserRow } | null {
     const epoch = readEpoch.get() as number;
@@ -58,9 +60,7 @@ export function createSessionStore(db: Db, clock: Clock, policy: SessionPolicy, 
     }
     // Frozen: a cached user is shared by requests, so no handler may change it in place.
     const entry = { epoch, session: row.sessions, user: Object.freeze({ ...row.users, roles: Object.freeze([...row.users.roles]) as string[] }) };
-    cache.delete(id);
     cache.set(id, entry);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
     return entry;
   }
 

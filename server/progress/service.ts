@@ -22,6 +22,7 @@ import {
   type ProgressRow,
 } from './store.ts';
 import type { CourseProgress, Dashboard, DashboardCourse, HeartbeatInput } from './schema.ts';
+import { TtlLru } from '../lru.ts';
 
 export { flushPendingProgress, progressStats, type ProgressDeps } from './store.ts';
 
@@ -95,34 +96,6 @@ const lockedError = (by: string) => conflict(`This lesson opens once lesson ${by
 export function assertUnlocked(deps: ProgressDeps, user: UserRow | null, lessonId: string): void {
   const lock = lessonLock(deps, user, lessonId);
   if (lock.locked) throw lockedError(lock.lockedBy!);
-}
-
-// ---- a small bounded cache --------------------------------------------------------------------------------
-
-/** LRU by Map insertion order, with a time to live taken from the injected clock. */
-export class TtlLru<V> {
-  private readonly map = new Map<string, { v: V; until: number }>();
-  constructor(
-    private readonly max: number,
-    private readonly ttlMs: number,
-    private readonly now: () => number,
-  ) {}
-  get(key: string): V | undefined {
-    const e = this.map.get(key);
-    if (!e) return undefined;
-    this.map.delete(key);
-    if (e.until <= this.now()) return undefined;
-    this.map.set(key, e);
-    return e.v;
-  }
-  set(key: string, v: V) {
-    this.map.delete(key);
-    this.map.set(key, { v, until: this.now() + this.ttlMs });
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
-  }
-  get size() {
-    return this.map.size;
-  }
 }
 
 // ---- the service ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client.ts';
-import { createProgressService, flushPendingProgress, lessonLock, TtlLru } from '../../server/progress/service.ts';
+import { createProgressService, flushPendingProgress, lessonLock } from '../../server/progress/service.ts';
+import { TtlLru } from '../../server/lru.ts';
 import { progressStats } from '../../server/progress/store.ts';
 import { fakeClock } from '../helpers/app.ts';
 import { buildCourse } from '../helpers/progress.ts';
