@@ -17,22 +17,21 @@ function CredentialCard({ c, onChanged }: { c: MyCredential; onChanged: (next: M
   const linkId = `cred-link-${c.id}`;
   const course = c.courseTitle;
 
-  // The box shows the learner's choice at once and goes back if the server refuses it; a controlled box that waited
-  // for the answer would flip back on its own while the request is under way.
-  const [pendingPublic, setPendingPublic] = useState<boolean | null>(null);
+  // Optimistic, as the admin's role boxes: the box shows the choice at once and goes back if the server refuses it
+  // (a controlled box that waited for the answer would flip back on its own while the request is under way).
   const togglePublic = async (visible: boolean) => {
     if (busy) return;
     setBusy(true);
-    setPendingPublic(visible);
     setMessage(null);
+    onChanged({ ...c, public: visible });
     try {
       const r = await credentials.setPublic(c.id, visible);
       onChanged(r.credential);
       setMessage({ kind: 'success', text: t(visible ? 'cred.publicOn' : 'cred.publicOff') });
     } catch (err) {
+      onChanged(c);
       setMessage({ kind: 'error', text: describeError(err).message });
     } finally {
-      setPendingPublic(null);
       setBusy(false);
     }
   };
@@ -111,7 +110,7 @@ function CredentialCard({ c, onChanged }: { c: MyCredential; onChanged: (next: M
         <a href={new URL(c.verifyUrl).pathname}>{t('cred.open')}</a>
       </p>
       <label class="checkbox credential__public">
-        <input type="checkbox" checked={pendingPublic ?? c.public} aria-disabled={busy ? 'true' : undefined} onChange={(e) => togglePublic(e.currentTarget.checked)} />
+        <input type="checkbox" checked={c.public} aria-disabled={busy ? 'true' : undefined} onChange={(e) => togglePublic(e.currentTarget.checked)} />
         <span>{t('cred.public')}</span>
       </label>
       <div class={`form-status${message ? ` form-status--${message.kind}` : ''}`} aria-live="polite" aria-atomic="true">
